@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Strict settings applied to every target in one place.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+
+let package = Package(
+    name: "swift-zookeeper",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zkserver", targets: ["zkserver"]),
+        .executable(name: "zkcli", targets: ["zkcli"]),
+        .library(name: "ZKClient", targets: ["ZKClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure cores: no sockets, files, clocks or randomness.
+        .target(name: "ZKJute", dependencies: [nioCore], swiftSettings: strict),
+        .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
+        .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: strict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: strict),
+        // I/O shells.
+        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKProtocol", nioCore, nioPosix], swiftSettings: strict),
+        .target(name: "ZKClient", dependencies: ["ZKProtocol", nioCore, nioPosix], swiftSettings: strict),
+        .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol"], swiftSettings: strict),
+        .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
+        .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient"], swiftSettings: strict),
+        .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore"], swiftSettings: strict),
+        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", nioPosix], swiftSettings: strict),
+        .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,151 @@
+"""Compatibility suite: run each scenario against Apache ZooKeeper 3.8.0 (reference)
+and against our zkserver, and compare normalized results.
+
+Run:   scripts/install-deps.sh && .venv/bin/pytest Tests/compat -q
+Env:   ZKSERVER_BIN           path of our server (default .build/debug/zkserver); when it
+                              does not exist every comparison is skipped after the
+                              scenario has run against Apache (so the suite still validates).
+       ZK_COMPAT_APACHE_HOSTS use an already running reference (host:port) instead of starting one
+       ZK_COMPAT_ZKSERVER_HOSTS use an already running zkserver instead of starting one
+       ZK_COMPAT_DUMP         directory: write each scenario's Apache result as JSON there
+                              (handy as expected values for Swift tests)
+
+A scenario is a module-level function named scn_* taking a Ctx (ctx.zk is a connected
+KazooClient; ctx.base is a per-scenario path) and returning a JSON-like value built
+with ctx.call()/ctx.norm(). Each test module has `test_scenario(scenario, compare)`.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+
+from compat_util import Ctx, four_letter, wait_imok, free_port  # noqa: E402
+
+
+def write_cfg(dirpath, port, extra=()):
+    os.makedirs(os.path.join(dirpath, "data"), exist_ok=True)
+    lines = [
+        "tickTime=2000", "initLimit=10", "syncLimit=5",
+        "dataDir=%s" % os.path.join(dirpath, "data"),
+        "clientPort=%d" % port, "clientPortAddress=127.0.0.1",
+        "maxClientCnxns=0", "4lw.commands.whitelist=*",
+        "extendedTypesEnabled=true", "admin.enableServer=false",
+        "autopurge.purgeInterval=0",
+    ] + list(extra)
+    path = os.path.join(dirpath, "zoo.cfg")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+class Servers:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="zk-compat-")
+        self.apache = None
+        self.zkserver = None
+        self._apache_dirs = []
+        self._procs = []
+        self.zkserver_bin = os.path.abspath(os.path.join(
+            ROOT, os.environ.get("ZKSERVER_BIN", ".build/debug/zkserver")))
+
+    def start_apache(self, name="apache", whitelist=None):
+        d = os.path.join(self.tmp, name)
+        port = free_port()
+        env = dict(os.environ)
+        if whitelist is not None:
+            env["ZK_WHITELIST"] = whitelist
+        subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        self._apache_dirs.append(d)
+        return "127.0.0.1:%d" % port
+
+    def have_zkserver(self):
+        return os.path.isfile(self.zkserver_bin) and os.access(self.zkserver_bin, os.X_OK)
+
+    def start_zkserver(self, name="zkserver", extra=(), whitelist="*"):
+        d = os.path.join(self.tmp, name)
+        port = free_port()
+        cfg = write_cfg(d, port, extra)
+        if whitelist != "*":
+            txt = open(cfg).read().replace("4lw.commands.whitelist=*\n",
+                                           "" if not whitelist else "4lw.commands.whitelist=%s\n" % whitelist)
+            open(cfg, "w").write(txt)
+        log = open(os.path.join(d, "zkserver.log"), "w")
+        p = subprocess.Popen([self.zkserver_bin, cfg], stdout=log, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, cwd=d)
+        self._procs.append(p)
+        if not wait_imok(port, 20, proc=p):
+            raise RuntimeError("zkserver did not answer ruok on %d (see %s)" % (port, d))
+        return "127.0.0.1:%d" % port
+
+    def close(self):
+        for p in self._procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        for d in self._apache_dirs:
+            subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d],
+                           stdout=subprocess.DEVNULL)
+        if not os.environ.get("ZK_COMPAT_KEEP"):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def servers():
+    s = Servers()
+    try:
+        s.apache = os.environ.get("ZK_COMPAT_APACHE_HOSTS") or s.start_apache()
+        if os.environ.get("ZK_COMPAT_ZKSERVER_HOSTS"):
+            s.zkserver = os.environ["ZK_COMPAT_ZKSERVER_HOSTS"]
+        elif s.have_zkserver():
+            s.zkserver = s.start_zkserver()
+        yield s
+    finally:
+        s.close()
+
+
+def _run(fn, hosts):
+    ctx = Ctx(hosts, "/compat-" + fn.__name__[len("scn_"):])
+    try:
+        return ctx.finalize(fn(ctx))
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def compare(servers):
+    def do(fn):
+        a = _run(fn, servers.apache)
+        # JSON round trip: tuples -> lists, so both sides compare alike
+        a = json.loads(json.dumps(a))
+        dump = os.environ.get("ZK_COMPAT_DUMP")
+        if dump:
+            os.makedirs(dump, exist_ok=True)
+            with open(os.path.join(dump, fn.__name__ + ".json"), "w") as f:
+                json.dump(a, f, indent=1)
+        if servers.zkserver is None:
+            pytest.skip("zkserver not available (%s); Apache side ran OK" % servers.zkserver_bin)
+        z = json.loads(json.dumps(_run(fn, servers.zkserver)))
+        assert z == a, "zkserver result differs from Apache's"
+        return a
+    return do
+
+
+def pytest_generate_tests(metafunc):
+    if "scenario" in metafunc.fixturenames:
+        fns = [v for k, v in vars(metafunc.module).items() if k.startswith("scn_") and callable(v)]
+        metafunc.parametrize("scenario", fns, ids=[f.__name__[4:] for f in fns])
