@@ -8,6 +8,7 @@ let strict: [SwiftSetting] = [
 
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioEmbedded: Target.Dependency = .product(name: "NIOEmbedded", package: "swift-nio")
 
 let package = Package(
     name: "swift-zookeeper",
@@ -36,6 +37,7 @@ let package = Package(
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore"], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", nioPosix], swiftSettings: strict),
+        .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
     ]
 )
