@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: strict),
         // I/O shells.
         .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKProtocol", nioCore, nioPosix], swiftSettings: strict),
-        .target(name: "ZKClient", dependencies: ["ZKProtocol", nioCore, nioPosix], swiftSettings: strict),
+        .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol"], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient"], swiftSettings: strict),

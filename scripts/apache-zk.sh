@@ -75,7 +75,9 @@ L4J
       > "$DIR/stdout.log" 2>&1 < /dev/null &
     echo $! > "$DIR/pid"
     for _ in $(seq 1 300); do
-      if [ "$(ruok "$PORT")" = "imok" ]; then echo "apache-zk: up on 127.0.0.1:$PORT (pid $(cat "$DIR/pid"))"; exit 0; fi
+      ans="$(ruok "$PORT")"
+      # "imok", or (when ruok is not whitelisted) "ruok is not executed because ..."
+      if [ "$ans" = "imok" ] || [[ "$ans" == *"not in the whitelist"* ]]; then echo "apache-zk: up on 127.0.0.1:$PORT (pid $(cat "$DIR/pid"))"; exit 0; fi
       kill -0 "$(cat "$DIR/pid")" 2>/dev/null || { echo "apache-zk: died, see $DIR/zk.log $DIR/stdout.log" >&2; tail -20 "$DIR/stdout.log" >&2; exit 1; }
       sleep 0.1
     done

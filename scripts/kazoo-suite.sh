@@ -30,7 +30,8 @@
 #   sleeps 2 s, and stops servers with SIGTERM. Servers are started once per session
 #   and are restarted/reset by some tests (expire_session, lose_connection, cluster.stop).
 # - apache: ZOOKEEPER_CLASSPATH=/usr/share/java/zookeeper.jar (its manifest Class-Path pulls
-#   the netty/jackson/... deps) + log4j-1.2.jar + slf4j-log4j12.jar.
+#   most deps) + netty-codec/netty-resolver/netty-transport-native-unix-common (missing from
+#   that manifest, needed by NettyServerCnxnFactory) + log4j-1.2.jar + slf4j-log4j12.jar.
 # - zkserver: a directory holding scripts/kazoo-java-shim under the name `java` is put
 #   first on PATH. The shim recognises the QuorumPeerMain invocation and execs
 #   `$ZKSERVER_BIN <zoo.cfg>` with the -D properties in SERVER_JVMFLAGS (anything else goes to
@@ -48,9 +49,9 @@ VENV="$CACHE/venv"
 PY=/usr/bin/python3; [ -x "$PY" ] || PY="$(command -v python3)"
 
 [ -f "$SDIST" ] || "$PY" -m pip download -q --no-binary :all: --no-deps kazoo==2.11.0 -d "$CACHE"
-if ! "$VENV/bin/python" -c "import pytest, pytest_timeout, jks, OpenSSL, objgraph" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import pytest, pytest_timeout, jks, objgraph; from OpenSSL import crypto; crypto.X509.add_extensions" 2>/dev/null; then
   "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check pytest pytest-timeout pyjks pyopenssl pure_sasl gevent eventlet
+  "$VENV/bin/pip" install -q --disable-pip-version-check objgraph pytest pytest-timeout pyjks "pyopenssl<24.3" pure_sasl gevent eventlet
 fi
 
 WORK="$(mktemp -d /tmp/kazoo-suite.XXXXXX)"
@@ -66,7 +67,10 @@ export TMPDIR="$WORK"       # harness mkdtemp()s land here, so cleanup can find 
 export ZOOKEEPER_VERSION=3.8.0
 export ZOOKEEPER_CLUSTER_SIZE="$SIZE"
 export ZOOKEEPER_PORT_OFFSET="${ZOOKEEPER_PORT_OFFSET:-20000}"
-export ZOOKEEPER_CLASSPATH="/usr/share/java/zookeeper.jar:/usr/share/java/log4j-1.2.jar:/usr/share/java/slf4j-log4j12.jar"
+# zookeeper.jar's manifest Class-Path lacks netty-codec/netty-resolver, which the harness's
+# NettyServerCnxnFactory needs (ClassNotFoundException io.netty.handler.codec.ByteToMessageDecoder).
+J=/usr/share/java
+export ZOOKEEPER_CLASSPATH="$J/zookeeper.jar:$J/netty-codec.jar:$J/netty-resolver.jar:$J/netty-transport-native-unix-common.jar:$J/log4j-1.2.jar:$J/slf4j-log4j12.jar"
 export PYTHONPATH="$SRC"
 case "$MODE" in
   apache) ;;

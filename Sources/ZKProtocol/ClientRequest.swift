@@ -45,6 +45,7 @@ public struct ClientRequest: Sendable, Hashable {
 
     public var opCode: OpCode? { OpCode(rawValue: opCodeValue) }
 
+
     /// Decodes one frame (without its length prefix).
     public init(frame b: inout ByteBuffer) throws(JuteError) {
         let header = try RequestHeader(from: &b)
@@ -100,6 +101,23 @@ public struct ClientRequest: Sendable, Hashable {
         case .setWatches(let r): r.encode(into: &b)
         case .sasl(let r): r.encode(into: &b)
         case .whoAmI, .ping, .closeSession, .unknown: break
+        }
+    }
+}
+
+extension ClientRequest.Body {
+    /// The path a single-node request names; nil for requests without one.
+    public var primaryPath: String? {
+        switch self {
+        case .create(let r): return r.path
+        case .createTTL(let r): return r.path
+        case .delete(let r), .check(let r): return r.path
+        case .exists(let r), .getData(let r), .getChildren(let r), .getChildren2(let r): return r.path
+        case .setData(let r): return r.path
+        case .getACL(let r), .getAllChildrenNumber(let r): return r.path
+        case .setACL(let r): return r.path
+        case .addWatch(let r): return r.path
+        default: return nil
         }
     }
 }

@@ -59,17 +59,17 @@ public struct AuthPacket: JuteRecord, Hashable {
 /// CreateRequest {ustring path; buffer data; vector<ACL> acl; int flags}, also for create2 and createContainer.
 public struct CreateRequest: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var flags: Int32
-    public init(path: String, data: [UInt8], acl: [ACL], flags: Int32) {
+    public init(path: String, data: [UInt8]?, acl: [ACL], flags: Int32) {
         self.path = path; self.data = data; self.acl = acl; self.flags = flags
     }
     public func encode(into b: inout ByteBuffer) {
         b.writeJuteString(path); b.writeJuteBuffer(data); b.writeJuteACLs(acl); b.writeJuteInt(flags)
     }
     public init(from b: inout ByteBuffer) throws(JuteError) {
-        path = try b.readJuteString("CreateRequest.path"); data = try b.readJuteBuffer("CreateRequest.data")
+        path = try b.readJuteString("CreateRequest.path"); data = try b.readJuteOptionalBuffer("CreateRequest.data")
         acl = try b.readJuteACLs("CreateRequest.acl"); flags = try b.readJuteInt("CreateRequest.flags")
     }
 }
@@ -77,18 +77,18 @@ public struct CreateRequest: JuteRecord, Hashable {
 /// CreateTTLRequest {ustring path; buffer data; vector<ACL> acl; int flags; long ttl}
 public struct CreateTTLRequest: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var flags: Int32
     public var ttl: Int64
-    public init(path: String, data: [UInt8], acl: [ACL], flags: Int32, ttl: Int64) {
+    public init(path: String, data: [UInt8]?, acl: [ACL], flags: Int32, ttl: Int64) {
         self.path = path; self.data = data; self.acl = acl; self.flags = flags; self.ttl = ttl
     }
     public func encode(into b: inout ByteBuffer) {
         b.writeJuteString(path); b.writeJuteBuffer(data); b.writeJuteACLs(acl); b.writeJuteInt(flags); b.writeJuteLong(ttl)
     }
     public init(from b: inout ByteBuffer) throws(JuteError) {
-        path = try b.readJuteString("CreateTTLRequest.path"); data = try b.readJuteBuffer("CreateTTLRequest.data")
+        path = try b.readJuteString("CreateTTLRequest.path"); data = try b.readJuteOptionalBuffer("CreateTTLRequest.data")
         acl = try b.readJuteACLs("CreateTTLRequest.acl"); flags = try b.readJuteInt("CreateTTLRequest.flags")
         ttl = try b.readJuteLong("CreateTTLRequest.ttl")
     }
@@ -97,12 +97,12 @@ public struct CreateTTLRequest: JuteRecord, Hashable {
 /// SetDataRequest {ustring path; buffer data; int version}; SetDataTxn has the same shape.
 public struct SetDataRequest: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var version: Int32
-    public init(path: String, data: [UInt8], version: Int32) { self.path = path; self.data = data; self.version = version }
+    public init(path: String, data: [UInt8]?, version: Int32) { self.path = path; self.data = data; self.version = version }
     public func encode(into b: inout ByteBuffer) { b.writeJuteString(path); b.writeJuteBuffer(data); b.writeJuteInt(version) }
     public init(from b: inout ByteBuffer) throws(JuteError) {
-        path = try b.readJuteString("SetData.path"); data = try b.readJuteBuffer("SetData.data")
+        path = try b.readJuteString("SetData.path"); data = try b.readJuteOptionalBuffer("SetData.data")
         version = try b.readJuteInt("SetData.version")
     }
 }

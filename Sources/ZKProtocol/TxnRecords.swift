@@ -26,11 +26,11 @@ public struct TxnHeader: JuteRecord, Hashable {
 /// CreateTxn {ustring path; buffer data; vector<ACL> acl; boolean ephemeral; int parentCVersion}
 public struct CreateTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var ephemeral: Bool
     public var parentCVersion: Int32
-    public init(path: String, data: [UInt8], acl: [ACL], ephemeral: Bool, parentCVersion: Int32) {
+    public init(path: String, data: [UInt8]?, acl: [ACL], ephemeral: Bool, parentCVersion: Int32) {
         self.path = path; self.data = data; self.acl = acl; self.ephemeral = ephemeral; self.parentCVersion = parentCVersion
     }
     public func encode(into b: inout ByteBuffer) {
@@ -38,7 +38,7 @@ public struct CreateTxn: JuteRecord, Hashable {
         b.writeJuteInt(parentCVersion)
     }
     public init(from b: inout ByteBuffer) throws(JuteError) {
-        path = try b.readJuteString("CreateTxn.path"); data = try b.readJuteBuffer("CreateTxn.data")
+        path = try b.readJuteString("CreateTxn.path"); data = try b.readJuteOptionalBuffer("CreateTxn.data")
         acl = try b.readJuteACLs(); ephemeral = try b.readJuteBool("CreateTxn.ephemeral")
         parentCVersion = try b.readJuteInt("CreateTxn.parentCVersion")
     }
@@ -47,17 +47,17 @@ public struct CreateTxn: JuteRecord, Hashable {
 /// CreateContainerTxn {ustring path; buffer data; vector<ACL> acl; int parentCVersion}
 public struct CreateContainerTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var parentCVersion: Int32
-    public init(path: String, data: [UInt8], acl: [ACL], parentCVersion: Int32) {
+    public init(path: String, data: [UInt8]?, acl: [ACL], parentCVersion: Int32) {
         self.path = path; self.data = data; self.acl = acl; self.parentCVersion = parentCVersion
     }
     public func encode(into b: inout ByteBuffer) {
         b.writeJuteString(path); b.writeJuteBuffer(data); b.writeJuteACLs(acl); b.writeJuteInt(parentCVersion)
     }
     public init(from b: inout ByteBuffer) throws(JuteError) {
-        path = try b.readJuteString("path"); data = try b.readJuteBuffer("data"); acl = try b.readJuteACLs()
+        path = try b.readJuteString("path"); data = try b.readJuteOptionalBuffer("data"); acl = try b.readJuteACLs()
         parentCVersion = try b.readJuteInt("parentCVersion")
     }
 }
@@ -65,11 +65,11 @@ public struct CreateContainerTxn: JuteRecord, Hashable {
 /// CreateTTLTxn {ustring path; buffer data; vector<ACL> acl; int parentCVersion; long ttl}
 public struct CreateTTLTxn: JuteRecord, Hashable {
     public var path: String
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public var acl: [ACL]
     public var parentCVersion: Int32
     public var ttl: Int64
-    public init(path: String, data: [UInt8], acl: [ACL], parentCVersion: Int32, ttl: Int64) {
+    public init(path: String, data: [UInt8]?, acl: [ACL], parentCVersion: Int32, ttl: Int64) {
         self.path = path; self.data = data; self.acl = acl; self.parentCVersion = parentCVersion; self.ttl = ttl
     }
     public func encode(into b: inout ByteBuffer) {
@@ -77,7 +77,7 @@ public struct CreateTTLTxn: JuteRecord, Hashable {
         b.writeJuteLong(ttl)
     }
     public init(from b: inout ByteBuffer) throws(JuteError) {
-        path = try b.readJuteString("path"); data = try b.readJuteBuffer("data"); acl = try b.readJuteACLs()
+        path = try b.readJuteString("path"); data = try b.readJuteOptionalBuffer("data"); acl = try b.readJuteACLs()
         parentCVersion = try b.readJuteInt("parentCVersion"); ttl = try b.readJuteLong("ttl")
     }
 }
@@ -85,10 +85,10 @@ public struct CreateTTLTxn: JuteRecord, Hashable {
 /// Txn {int type; buffer data}: one sub-transaction of a MultiTxn.
 public struct Txn: JuteRecord, Hashable {
     public var type: Int32
-    public var data: [UInt8]
+    public var data: [UInt8]?
     public init(type: Int32, data: [UInt8]) { self.type = type; self.data = data }
     public func encode(into b: inout ByteBuffer) { b.writeJuteInt(type); b.writeJuteBuffer(data) }
-    public init(from b: inout ByteBuffer) throws(JuteError) { type = try b.readJuteInt("Txn.type"); data = try b.readJuteBuffer("Txn.data") }
+    public init(from b: inout ByteBuffer) throws(JuteError) { type = try b.readJuteInt("Txn.type"); data = try b.readJuteOptionalBuffer("Txn.data") }
 }
 
 /// MultiTxn {vector<Txn> txns}

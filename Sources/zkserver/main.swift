@@ -1,1 +1,50 @@
-print("zkserver")
+import Foundation
+import ZKServer
+
+/// zkserver [-Dkey=value ...] path/to/zoo.cfg — as Apache's QuorumPeerMain takes it.
+var properties: [String: String] = [:]
+var configPath: String?
+// Apache reads these as JVM flags; accept them the same way from the environment and the command line.
+let flagSources = [ProcessInfo.processInfo.environment["SERVER_JVMFLAGS"], ProcessInfo.processInfo.environment["JVMFLAGS"]]
+    .compactMap { $0 }.flatMap { $0.split(separator: " ").map(String.init) }
+for argument in flagSources + CommandLine.arguments.dropFirst() {
+    if argument.hasPrefix("-D") {
+        let pair = argument.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
+        properties[pair[0]] = pair.count > 1 ? pair[1] : ""
+    } else if argument == "-h" || argument == "--help" {
+        print("usage: zkserver [-Dkey=value ...] zoo.cfg")
+        exit(0)
+    } else if !argument.hasPrefix("-") {
+        configPath = argument
+    }
+}
+guard let configPath else {
+    FileHandle.standardError.write(Data("usage: zkserver [-Dkey=value ...] zoo.cfg\n".utf8))
+    exit(2)
+}
+let config: ZooConfig
+do {
+    let text = try String(contentsOfFile: configPath, encoding: .utf8)
+    config = try ZooConfig.parse(text: text, path: configPath, systemProperties: properties)
+} catch let error as ZooConfig.ParseError {
+    FileHandle.standardError.write(Data("zkserver: invalid configuration: \(error)\n".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("zkserver: cannot read \(configPath): \(error.localizedDescription)\n".utf8))
+    exit(2)
+}
+for warning in config.warnings { FileHandle.standardError.write(Data("zkserver: warning: \(warning)\n".utf8)) }
+if config.peers.count > 1 {
+    FileHandle.standardError.write(Data("zkserver: warning: replicated mode is not available yet; serving standalone\n".utf8))
+}
+try? FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+
+let server = ZooKeeperServer(config: config, environment: SystemEnvironment.current())
+do {
+    try await server.start()
+} catch {
+    FileHandle.standardError.write(Data("zkserver: cannot listen on \(config.clientPortAddress):\(config.clientPort): \(error)\n".utf8))
+    exit(1)
+}
+FileHandle.standardError.write(Data("zkserver: serving on \(config.clientPortAddress):\(server.boundPort ?? config.clientPort)\n".utf8))
+try await server.waitUntilClosed()

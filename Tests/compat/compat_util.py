@@ -40,14 +40,15 @@ def four_letter(hosts, word, timeout=5):
         s.close()
 
 
-def wait_imok(port, timeout, proc=None):
+def wait_listening(port, timeout, proc=None):
+    """True once 127.0.0.1:port accepts TCP connections (does not need 4lw support)."""
     end = time.time() + timeout
     while time.time() < end:
         if proc is not None and proc.poll() is not None:
             return False
         try:
-            if four_letter("127.0.0.1:%d" % port, "ruok", 1) == "imok":
-                return True
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
         except OSError:
             pass
         time.sleep(0.1)

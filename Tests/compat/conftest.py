@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-from compat_util import Ctx, four_letter, wait_imok, free_port  # noqa: E402
+from compat_util import Ctx, four_letter, wait_listening, free_port  # noqa: E402
 
 
 def write_cfg(dirpath, port, extra=()):
@@ -81,11 +81,16 @@ class Servers:
                                            "" if not whitelist else "4lw.commands.whitelist=%s\n" % whitelist)
             open(cfg, "w").write(txt)
         log = open(os.path.join(d, "zkserver.log"), "w")
-        p = subprocess.Popen([self.zkserver_bin, cfg], stdout=log, stderr=subprocess.STDOUT,
+        # Apache gets the super digest as a JVM flag (scripts/apache-zk.sh); zkserver takes the same flag.
+        superdigest = "-Dzookeeper.DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU="
+        p = subprocess.Popen([self.zkserver_bin, superdigest, cfg], stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, cwd=d)
         self._procs.append(p)
-        if not wait_imok(port, 20, proc=p):
-            raise RuntimeError("zkserver did not answer ruok on %d (see %s)" % (port, d))
+        if not wait_listening(port, 20, proc=p):
+            log.close()
+            tail = open(os.path.join(d, "zkserver.log"), errors="replace").read()[-2000:]
+            raise RuntimeError("zkserver (%s %s) is not listening on %d; exit=%s; log tail:\n%s"
+                               % (self.zkserver_bin, cfg, port, p.poll(), tail))
         return "127.0.0.1:%d" % port
 
     def close(self):
@@ -102,6 +107,20 @@ class Servers:
                            stdout=subprocess.DEVNULL)
         if not os.environ.get("ZK_COMPAT_KEEP"):
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _diff(apache, zkserver, where="result"):
+    """The differing leaves, one per line, so a failure says exactly what differs."""
+    if isinstance(apache, dict) and isinstance(zkserver, dict):
+        lines = []
+        for k in sorted(set(apache) | set(zkserver), key=str):
+            if apache.get(k) != zkserver.get(k):
+                lines.append(_diff(apache.get(k), zkserver.get(k), "%s.%s" % (where, k)))
+        return "\n".join(lines)
+    if isinstance(apache, list) and isinstance(zkserver, list) and len(apache) == len(zkserver):
+        return "\n".join(_diff(x, y, "%s[%d]" % (where, i))
+                         for i, (x, y) in enumerate(zip(apache, zkserver)) if x != y)
+    return "%s: apache=%s zkserver=%s" % (where, json.dumps(apache), json.dumps(zkserver))
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +159,7 @@ def compare(servers):
         if servers.zkserver is None:
             pytest.skip("zkserver not available (%s); Apache side ran OK" % servers.zkserver_bin)
         z = json.loads(json.dumps(_run(fn, servers.zkserver)))
-        assert z == a, "zkserver result differs from Apache's"
+        assert z == a, "zkserver result differs from Apache's:\n" + _diff(a, z)
         return a
     return do
 

@@ -1,0 +1,135 @@
+import ZKProtocol
+
+/// ACL checks and normalisation with the built-in providers (world, auth, digest, ip), as Apache's
+/// ZooKeeperServer.checkACL and PrepRequestProcessor.fixupACL.
+public enum AccessControl {
+    /// "user:password" -> "user:base64(sha1(user:password))", DigestAuthenticationProvider.generateDigest.
+    public static func digest(_ idPassword: String) -> String {
+        let user = idPassword.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return user + ":" + Base64.encode(SHA1.hash(Array(idPassword.utf8)))
+    }
+
+    /// Whether any of `authIds` grants `perm` on a node with `acl`. A "super" id passes everything.
+    public static func check(_ acl: [ACL], _ perm: Perms, authIds: [Id]) -> Bool {
+        if acl.isEmpty { return true }
+        if authIds.contains(where: { $0.scheme == "super" }) { return true }
+        for entry in acl where entry.perms.rawValue & perm.rawValue != 0 {
+            if entry.id.scheme == "world" && entry.id.id == "anyone" { return true }
+            for authId in authIds where authId.scheme == entry.id.scheme {
+                if matches(scheme: entry.id.scheme, authId: authId.id, aclId: entry.id.id) { return true }
+            }
+        }
+        return false
+    }
+
+    static func matches(scheme: String, authId: String, aclId: String) -> Bool {
+        switch scheme {
+        case "digest": return authId == aclId
+        case "ip": return IPAddressMatch.matches(client: authId, acl: aclId)
+        default: return false
+        }
+    }
+
+    /// Whether a provider for `scheme` exists and accepts `id` (ServerAuthenticationProvider.isValid).
+    static func isValid(scheme: String, id: String) -> Bool {
+        switch scheme {
+        case "digest": return id.split(separator: ":", omittingEmptySubsequences: false).count == 2
+        case "ip": return IPAddressMatch.isValid(id)
+        default: return false
+        }
+    }
+
+    /// Validates an ACL list and expands "auth" entries to the caller's authenticated ids; nil means
+    /// InvalidACL. Duplicates are dropped, order kept.
+    public static func fixup(_ acl: [ACL], authIds: [Id]) -> [ACL]? {
+        guard !acl.isEmpty else { return nil }
+        var unique: [ACL] = []
+        for entry in acl where !unique.contains(entry) { unique.append(entry) }
+        var result: [ACL] = []
+        for entry in unique {
+            if entry.id.scheme == "world" && entry.id.id == "anyone" {
+                result.append(entry)
+            } else if entry.id.scheme == "auth" {
+                // Only schemes whose ids are authenticated credentials (digest) stand in for "auth".
+                let authenticated = authIds.filter { $0.scheme == "digest" }
+                guard !authenticated.isEmpty else { return nil }
+                for id in authenticated { result.append(ACL(perms: entry.perms, id: id)) }
+            } else {
+                guard isValid(scheme: entry.id.scheme, id: entry.id.id) else { return nil }
+                result.append(entry)
+            }
+        }
+        return result
+    }
+}
+
+/// The ip scheme: "a.b.c.d", "a.b.c.d/bits" and IPv6 forms, matched bit by bit.
+public enum IPAddressMatch {
+    public static func isValid(_ id: String) -> Bool {
+        let parts = id.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = bytes(of: String(parts[0])) else { return false }
+        if parts.count == 2 {
+            guard let bits = Int(parts[1]), bits >= 0, bits <= address.count * 8 else { return false }
+        }
+        return true
+    }
+
+    public static func matches(client: String, acl: String) -> Bool {
+        let parts = acl.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let aclAddress = bytes(of: String(parts[0])), let clientAddress = bytes(of: client),
+              aclAddress.count == clientAddress.count else { return false }
+        var bits = aclAddress.count * 8
+        if parts.count == 2 {
+            guard let b = Int(parts[1]), b >= 0, b <= bits else { return false }
+            bits = b
+        }
+        for i in 0..<aclAddress.count {
+            let remaining = bits - i * 8
+            if remaining <= 0 { break }
+            let mask: UInt8 = remaining >= 8 ? 0xff : UInt8(0xff << (8 - remaining) & 0xff)
+            if aclAddress[i] & mask != clientAddress[i] & mask { return false }
+        }
+        return true
+    }
+
+    /// Dotted IPv4 or colon IPv6 (with ::), as bytes.
+    public static func bytes(of address: String) -> [UInt8]? {
+        if address.contains(":") { return ipv6(address) }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return nil }
+        var out: [UInt8] = []
+        for o in octets {
+            guard let v = Int(o), v >= 0, v <= 255 else { return nil }
+            out.append(UInt8(v))
+        }
+        return out
+    }
+
+    static func ipv6(_ address: String) -> [UInt8]? {
+        var halves: [String] = []
+        let chars = Array(address)
+        if let i = chars.indices.dropLast().first(where: { chars[$0] == ":" && chars[$0 + 1] == ":" }) {
+            halves = [String(chars[..<i]), String(chars[(i + 2)...])]
+            guard !halves[1].contains("::") else { return nil }
+        } else {
+            halves = [address]
+        }
+        func groups(_ s: String) -> [UInt16]? {
+            if s.isEmpty { return [] }
+            var out: [UInt16] = []
+            for g in s.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let v = UInt16(g, radix: 16) else { return nil }
+                out.append(v)
+            }
+            return out
+        }
+        guard let head = groups(halves[0]) else { return nil }
+        var all = head
+        if halves.count == 2 {
+            guard let tail = groups(halves[1]), head.count + tail.count < 8 else { return nil }
+            all += [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        }
+        guard all.count == 8 else { return nil }
+        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
+    }
+}

@@ -1,0 +1,200 @@
+import ZKServerCore
+
+/// zoo.cfg as Apache's QuorumPeerConfig reads it (Java properties: `key=value`, `key: value`, `#` and `!`
+/// comments), plus the settings Apache also takes as Java system properties (-Dkey=value).
+public struct ZooConfig: Sendable {
+    public struct ParseError: Error, CustomStringConvertible, Equatable {
+        public var file: String
+        public var line: Int
+        public var key: String
+        public var message: String
+        public var description: String { "\(file):\(line): \(key): \(message)" }
+    }
+
+    public struct Peer: Sendable, Equatable {
+        public var id: Int64
+        public var host: String
+        public var quorumPort: Int
+        public var electionPort: Int
+        public var observer: Bool
+        public var clientHost: String?
+        public var clientPort: Int?
+    }
+
+    public var path: String = ""
+    public var tickTime: Int32 = 3000
+    public var initLimit: Int = 10
+    public var syncLimit: Int = 5
+    public var dataDir: String = ""
+    public var dataLogDir: String = ""
+    public var clientPort: Int = 2181
+    public var clientPortAddress: String = "0.0.0.0"
+    public var maxClientCnxns: Int = 60
+    public var minSessionTimeout: Int32 = -1
+    public var maxSessionTimeout: Int32 = -1
+    public var fourLetterWhitelist: Set<String> = ["srvr"]
+    public var extendedTypesEnabled = false
+    public var juteMaxBuffer: Int = 0xfffff
+    public var containerCheckIntervalMs: Int64 = 60_000
+    public var superDigest: String?
+    public var readOnlyModeEnabled = false
+    public var reconfigEnabled = false
+    public var standaloneEnabled = true
+    public var peerType = "participant"
+    public var forceSync = true
+    public var snapCount = 100_000
+    public var autopurgeSnapRetainCount = 3
+    public var autopurgePurgeInterval = 0
+    public var peers: [Peer] = []
+    /// Lines about accepted keys that zkserver does not act on (one per key).
+    public var warnings: [String] = []
+
+    public init() {}
+
+    /// Keys that only the Java server uses; accepted with a warning so an existing zoo.cfg starts unchanged.
+    static let javaOnlyPrefixes = ["ssl.", "admin.", "authProvider.", "serverCnxnFactory", "secureClientPort",
+                                   "secureClientPortAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled",
+                                   "metricsProvider.", "quorum.", "jvm", "zookeeper.", "sslQuorum", "portUnification",
+                                   "clientCnxnSocket", "electionAlg", "leaderServes", "quorumListenOnAllIPs",
+                                   "dynamicConfigFile", "skipACL", "globalOutstandingLimit", "preAllocSize",
+                                   "snapSizeLimitInKb", "txnLogSizeLimitInKb", "digest.enabled", "syncEnabled",
+                                   "maxCnxns", "clientPortListenBacklog", "connectToLearnerMasterLimit", "multiAddress.",
+                                   "audit.", "sasl", "kerberos", "X509", "fips-mode", "enforce", "jute."]
+
+    public static func parse(text: String, path: String, systemProperties: [String: String] = [:]) throws(ParseError) -> ZooConfig {
+        var config = ZooConfig()
+        config.path = path
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.trimmingWhitespace
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw ParseError(file: path, line: lineNumber, key: line, message: "expected key=value")
+            }
+            let key = line[..<separator].trimmingWhitespace
+            let value = line[line.index(after: separator)...].trimmingWhitespace
+            try config.apply(key: key, value: value, file: path, line: lineNumber)
+        }
+        // System properties override nothing already set explicitly in the file, except the ones only Apache reads that way.
+        for (key, value) in systemProperties.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "zookeeper.DigestAuthenticationProvider.superDigest": config.superDigest = value
+            case "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = value == "true"
+            case "readonlymode.enabled": config.readOnlyModeEnabled = value == "true"
+            case "zookeeper.4lw.commands.whitelist": config.fourLetterWhitelist = Self.whitelist(value)
+            case "jute.maxbuffer": if let v = Int(value) { config.juteMaxBuffer = v }
+            case "znode.container.checkIntervalMs": if let v = Int64(value) { config.containerCheckIntervalMs = v }
+            default: break
+            }
+        }
+        if config.dataDir.isEmpty {
+            throw ParseError(file: path, line: 0, key: "dataDir", message: "dataDir is not set")
+        }
+        if config.dataLogDir.isEmpty { config.dataLogDir = config.dataDir }
+        if config.readOnlyModeEnabled { config.fourLetterWhitelist.insert("isro") }
+        return config
+    }
+
+    static func whitelist(_ value: String) -> Set<String> {
+        Set(value.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty })
+    }
+
+    private mutating func apply(key: String, value: String, file: String, line: Int) throws(ParseError) {
+        func int(_ v: String = value) throws(ParseError) -> Int {
+            guard let n = Int(v) else { throw ParseError(file: file, line: line, key: key, message: "'\(v)' is not a number") }
+            return n
+        }
+        func bool() throws(ParseError) -> Bool {
+            switch value.lowercased() {
+            case "true", "yes": return true
+            case "false", "no": return false
+            default: throw ParseError(file: file, line: line, key: key, message: "'\(value)' is not true or false")
+            }
+        }
+        switch key {
+        case "tickTime": tickTime = Int32(clamping: try int())
+        case "initLimit": initLimit = try int()
+        case "syncLimit": syncLimit = try int()
+        case "dataDir": dataDir = value
+        case "dataLogDir": dataLogDir = value
+        case "clientPort": clientPort = try int()
+        case "clientPortAddress": clientPortAddress = value
+        case "maxClientCnxns": maxClientCnxns = try int()
+        case "minSessionTimeout": minSessionTimeout = Int32(clamping: try int())
+        case "maxSessionTimeout": maxSessionTimeout = Int32(clamping: try int())
+        case "4lw.commands.whitelist": fourLetterWhitelist = Self.whitelist(value)
+        case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled": extendedTypesEnabled = try bool()
+        case "jute.maxbuffer": juteMaxBuffer = try int()
+        case "znode.container.checkIntervalMs": containerCheckIntervalMs = Int64(try int())
+        case "readonlymode.enabled": readOnlyModeEnabled = try bool()
+        case "reconfigEnabled": reconfigEnabled = try bool()
+        case "standaloneEnabled": standaloneEnabled = try bool()
+        case "peerType": peerType = value
+        case "forceSync": forceSync = value.lowercased() != "no"
+        case "snapCount": snapCount = try int()
+        case "autopurge.snapRetainCount": autopurgeSnapRetainCount = try int()
+        case "autopurge.purgeInterval": autopurgePurgeInterval = try int()
+        default:
+            if key.hasPrefix("server.") {
+                peers.append(try Self.parsePeer(key: key, value: value, file: file, line: line))
+            } else if key.hasPrefix("group.") || key.hasPrefix("weight.") {
+                warnings.append("\(file):\(line): \(key) (hierarchical quorums) is not supported yet; ignored")
+            } else if Self.javaOnlyPrefixes.contains(where: { key.hasPrefix($0) }) {
+                warnings.append("\(file):\(line): \(key) applies to Apache's Java server only; ignored")
+            } else {
+                warnings.append("\(file):\(line): unknown key \(key); ignored")
+            }
+        }
+    }
+
+    /// server.N=host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]
+    static func parsePeer(key: String, value: String, file: String, line: Int) throws(ParseError) -> Peer {
+        guard let id = Int64(key.dropFirst("server.".count)) else {
+            throw ParseError(file: file, line: line, key: key, message: "server id is not a number")
+        }
+        let halves = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let parts = halves[0].split(separator: ":").map(String.init)
+        guard parts.count >= 3, let quorumPort = Int(parts[1]), let electionPort = Int(parts[2]) else {
+            throw ParseError(file: file, line: line, key: key, message: "expected host:quorumPort:electionPort[:role][;[clientHost:]clientPort]")
+        }
+        var peer = Peer(id: id, host: parts[0], quorumPort: quorumPort, electionPort: electionPort, observer: false)
+        if parts.count >= 4 {
+            switch parts[3] {
+            case "observer": peer.observer = true
+            case "participant": break
+            default: throw ParseError(file: file, line: line, key: key, message: "role must be participant or observer")
+            }
+        }
+        if halves.count == 2 {
+            let client = halves[1].split(separator: ":").map(String.init)
+            guard let port = Int(client.last ?? "") else {
+                throw ParseError(file: file, line: line, key: key, message: "client port is not a number")
+            }
+            peer.clientPort = port
+            if client.count == 2 { peer.clientHost = client[0] }
+        }
+        return peer
+    }
+
+    public var serverSettings: ServerSettings {
+        var s = ServerSettings()
+        s.tickTime = tickTime
+        s.minSessionTimeout = minSessionTimeout
+        s.maxSessionTimeout = maxSessionTimeout
+        s.extendedTypesEnabled = extendedTypesEnabled
+        s.superDigest = superDigest
+        s.containerCheckIntervalMs = containerCheckIntervalMs
+        s.reconfigEnabled = reconfigEnabled
+        return s
+    }
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

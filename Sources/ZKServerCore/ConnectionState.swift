@@ -1,0 +1,51 @@
+import ZKProtocol
+
+/// What the core keeps per client connection.
+public struct ConnectionState: Sendable {
+    public let id: ConnectionID
+    public let remoteHost: String
+    public let remotePort: Int
+    public var sessionId: Int64 = 0
+    public var sessionTimeout: Int32 = 0
+    /// Starts with the ip identity; addauth adds more.
+    public var authIds: [Id]
+    public var handshakeDone = false
+    /// Counters reported by cons/stat.
+    public var packetsReceived: Int64 = 0
+    public var packetsSent: Int64 = 0
+    public var lastOp = "NA"
+    public var lastCxid: Int32 = -1
+    public var lastZxid: Int64 = -1
+    public var lastResponseTime: Int64 = 0
+    public var establishedWallMillis: Int64
+    /// Set when closing: further requests are ignored.
+    public var closing = false
+
+    public init(id: ConnectionID, remoteHost: String, remotePort: Int, establishedWallMillis: Int64) {
+        self.id = id; self.remoteHost = remoteHost; self.remotePort = remotePort
+        self.establishedWallMillis = establishedWallMillis
+        authIds = [Id(scheme: "ip", id: remoteHost)]
+    }
+}
+
+/// Server-wide counters for srvr, stat and mntr.
+public struct ServerStats: Sendable {
+    public var packetsReceived: Int64 = 0
+    public var packetsSent: Int64 = 0
+    public var minLatency: Int64 = 0
+    public var maxLatency: Int64 = 0
+    public var totalLatency: Int64 = 0
+    public var requestCount: Int64 = 0
+    public init() {}
+
+    public var averageLatency: Double { requestCount == 0 ? 0 : Double(totalLatency) / Double(requestCount) }
+
+    public mutating func recordLatency(_ millis: Int64) {
+        if requestCount == 0 || millis < minLatency { minLatency = millis }
+        if millis > maxLatency { maxLatency = millis }
+        totalLatency += millis
+        requestCount += 1
+    }
+
+    public mutating func reset() { self = ServerStats() }
+}

@@ -1,0 +1,220 @@
+import ZKDataTree
+import ZKProtocol
+
+/// The four-letter words, in Apache 3.8's output formats.
+public enum FourLetterWord: String, CaseIterable, Sendable {
+    case ruok, srvr, stat, conf, cons, crst, srst, envi, mntr, wchs, wchc, wchp, dump, isro, dirs, gtmk, stmk, hash
+
+    /// The 4-byte int a client sends in place of a length prefix.
+    public var code: Int32 {
+        let b = Array(rawValue.utf8)
+        return Int32(bitPattern: UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3]))
+    }
+
+    public init?(code: Int32) {
+        guard let word = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = word
+    }
+}
+
+/// What the 4lw outputs need that only the shell knows.
+public struct ServerEnvironment: Sendable {
+    public var clientPort: Int = 2181
+    public var secureClientPort: Int = -1
+    public var dataDir: String = ""
+    public var dataLogDir: String = ""
+    public var dataDirSize: Int64 = 0
+    public var dataLogSize: Int64 = 0
+    public var maxClientCnxns: Int = 60
+    public var clientPortListenBacklog: Int = -1
+    public var hostName: String = "localhost"
+    public var osName: String = "Linux"
+    public var osArch: String = "amd64"
+    public var osVersion: String = ""
+    public var userName: String = ""
+    public var userHome: String = ""
+    public var workingDirectory: String = ""
+    public var openFileDescriptors: Int = 0
+    public var maxFileDescriptors: Int = 0
+    public var residentMemoryBytes: Int64 = 0
+    public var whitelist: Set<String> = ["srvr"]
+    public init() {}
+
+    public func isEnabled(_ word: FourLetterWord) -> Bool {
+        whitelist.contains("*") || whitelist.contains(word.rawValue)
+    }
+}
+
+extension ServerCore {
+    public var fullVersion: String { "\(settings.version), built on 2026-11-22 00:00 UTC" }
+
+    /// The text a four-letter word answers; the connection closes after it.
+    public func fourLetterWord(_ word: FourLetterWord, environment env: ServerEnvironment, now: Now) -> String {
+        guard env.isEnabled(word) else { return "\(word.rawValue) is not executed because it is not in the whitelist.\n" }
+        switch word {
+        case .ruok: return "imok"
+        case .srvr: return serverSummary(statClients: false)
+        case .stat: return serverSummary(statClients: true)
+        case .conf: return configuration(env)
+        case .cons:
+            return connections.values.sorted { $0.id < $1.id }.map { connectionLine($0, brief: false, now: now) + "\n" }.joined() + "\n"
+        case .crst:
+            for id in connections.keys {
+                connections[id]?.packetsReceived = 0
+                connections[id]?.packetsSent = 0
+            }
+            return "Connection stats reset.\n"
+        case .srst:
+            stats.reset()
+            return "Server stats reset.\n"
+        case .envi: return environmentText(env)
+        case .mntr: return monitor(env, now: now).map { "zk_\($0.0)\t\($0.1)\n" }.joined()
+        case .wchs:
+            let table = tree.watches.data
+            return "\(table.byWatcher.count) connections watching \(table.paths.count) paths\nTotal watches:\(table.count)\n"
+        case .wchc:
+            var out = ""
+            for (watcher, paths) in tree.watches.data.byWatcher.sorted(by: { $0.key < $1.key }) {
+                out += "0x" + String(connections[watcher]?.sessionId ?? 0, radix: 16) + "\n"
+                for path in paths.sorted() { out += "\t" + path + "\n" }
+            }
+            return out
+        case .wchp:
+            var out = ""
+            for (path, watchers) in tree.watches.data.paths.sorted(by: { $0.key < $1.key }) {
+                out += path + "\n"
+                for watcher in watchers.keys.sorted() {
+                    out += "\t0x" + String(connections[watcher]?.sessionId ?? 0, radix: 16) + "\n"
+                }
+            }
+            return out
+        case .dump: return dump()
+        case .isro: return "rw"
+        case .dirs: return "datadir_size: \(env.dataDirSize)\nlogdir_size: \(env.dataLogSize)\n"
+        case .gtmk, .stmk: return "0\n"
+        case .hash: return ""
+        }
+    }
+
+    private func serverSummary(statClients: Bool) -> String {
+        var out = "Zookeeper version: \(fullVersion)\n"
+        if statClients {
+            out += "Clients:\n"
+            for connection in connections.values.sorted(by: { $0.id < $1.id }) {
+                out += connectionLine(connection, brief: true, now: startedAt) + "\n"
+            }
+            out += "\n"
+        }
+        out += "Latency min/avg/max: \(stats.minLatency)/\(javaDouble(stats.averageLatency))/\(stats.maxLatency)\n"
+        out += "Received: \(stats.packetsReceived)\n"
+        out += "Sent: \(stats.packetsSent)\n"
+        out += "Connections: \(connections.count)\n"
+        out += "Outstanding: 0\n"
+        out += "Zxid: 0x\(String(tree.lastProcessedZxid, radix: 16))\n"
+        out += "Mode: standalone\n"
+        out += "Node count: \(tree.nodeCount)\n"
+        return out
+    }
+
+    func connectionLine(_ c: ConnectionState, brief: Bool, now: Now) -> String {
+        var line = " /\(c.remoteHost):\(c.remotePort)[1](queued=0,recved=\(c.packetsReceived),sent=\(c.packetsSent)"
+        if !brief && c.sessionId != 0 {
+            line += ",sid=0x\(String(c.sessionId, radix: 16)),lop=\(c.lastOp),est=\(c.establishedWallMillis),to=\(c.sessionTimeout)"
+            if c.lastCxid >= 0 { line += ",lcxid=0x\(String(c.lastCxid, radix: 16))" }
+            line += ",lzxid=0x\(String(c.lastZxid, radix: 16)),lresp=\(c.lastResponseTime),llat=0,minlat=0,avglat=0.0,maxlat=0"
+        }
+        return line + ")"
+    }
+
+    private func configuration(_ env: ServerEnvironment) -> String {
+        """
+        clientPort=\(env.clientPort)
+        secureClientPort=\(env.secureClientPort)
+        dataDir=\(env.dataDir)
+        dataDirSize=\(env.dataDirSize)
+        dataLogDir=\(env.dataLogDir)
+        dataLogSize=\(env.dataLogSize)
+        tickTime=\(settings.tickTime)
+        maxClientCnxns=\(env.maxClientCnxns)
+        minSessionTimeout=\(settings.effectiveMinSessionTimeout)
+        maxSessionTimeout=\(settings.effectiveMaxSessionTimeout)
+        clientPortListenBacklog=\(env.clientPortListenBacklog)
+        serverId=\(settings.serverId)
+
+        """
+    }
+
+    private func environmentText(_ env: ServerEnvironment) -> String {
+        let memoryMB = env.residentMemoryBytes / (1024 * 1024)
+        return """
+        Environment:
+        zookeeper.version=\(fullVersion)
+        host.name=\(env.hostName)
+        java.version=none (zkserver is native)
+        java.vendor=none
+        java.home=
+        java.class.path=
+        java.library.path=
+        java.io.tmpdir=/tmp
+        java.compiler=<NA>
+        os.name=\(env.osName)
+        os.arch=\(env.osArch)
+        os.version=\(env.osVersion)
+        user.name=\(env.userName)
+        user.home=\(env.userHome)
+        user.dir=\(env.workingDirectory)
+        os.memory.free=0MB
+        os.memory.max=\(memoryMB)MB
+        os.memory.total=\(memoryMB)MB
+
+        """
+    }
+
+    /// mntr's key/value pairs, keys without the zk_ prefix.
+    public func monitor(_ env: ServerEnvironment, now: Now) -> [(String, String)] {
+        [
+            ("version", fullVersion),
+            ("server_state", "standalone"),
+            ("avg_latency", javaDouble(stats.averageLatency)),
+            ("max_latency", "\(stats.maxLatency)"),
+            ("min_latency", "\(stats.minLatency)"),
+            ("packets_received", "\(stats.packetsReceived)"),
+            ("packets_sent", "\(stats.packetsSent)"),
+            ("num_alive_connections", "\(connections.count)"),
+            ("outstanding_requests", "0"),
+            ("znode_count", "\(tree.nodeCount)"),
+            ("watch_count", "\(tree.watches.totalCount)"),
+            ("ephemerals_count", "\(tree.ephemeralCount)"),
+            ("approximate_data_size", "\(tree.approximateDataSize)"),
+            ("open_file_descriptor_count", "\(env.openFileDescriptors)"),
+            ("max_file_descriptor_count", "\(env.maxFileDescriptors)"),
+            ("global_sessions", "\(sessions.sessions.count)"),
+            ("local_sessions", "0"),
+            ("uptime", "\(now.monotonicMillis - startedAt.monotonicMillis)"),
+            ("connection_drop_probability", "0.0"),
+        ]
+    }
+
+    private func dump() -> String {
+        var out = "SessionTracker dump:\nSession Sets (\(sessions.sessions.count))/(\(sessions.sessions.count)):\n"
+        for session in sessions.sessions.values.sorted(by: { $0.id < $1.id }) {
+            out += "0x\(String(session.id, radix: 16))\n"
+        }
+        let withEphemerals = tree.ephemerals.sorted { $0.key < $1.key }
+        out += "ephemeral nodes dump:\nSessions with Ephemerals (\(withEphemerals.count)):\n"
+        for (session, paths) in withEphemerals {
+            out += "0x\(String(session, radix: 16)):\n"
+            for path in paths.sorted() { out += "\t\(path)\n" }
+        }
+        out += "Connections dump:\nConnections Sets (\(connections.count))/(\(connections.count))\n"
+        return out
+    }
+}
+
+/// Java's Double.toString for the small values latency takes: always one decimal at least.
+func javaDouble(_ value: Double) -> String {
+    let rounded = (value * 10000).rounded() / 10000
+    var text = "\(rounded)"
+    if !text.contains(".") { text += ".0" }
+    return text
+}

@@ -1,0 +1,127 @@
+import ZKDataTree
+import ZKJute
+import ZKProtocol
+
+extension ServerCore {
+    /// One request of an established session, answered in order.
+    public func receive(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
+        guard var connection = connections[id], !connection.closing else { return }
+        guard connection.handshakeDone else { return closeConnection(id) }
+        connection.packetsReceived += 1
+        stats.packetsReceived += 1
+        if let op = request.opCode { connection.lastOp = op.mnemonic }
+        if request.xid >= 0 { connection.lastCxid = request.xid }
+        connections[id] = connection
+        sessions.touch(connection.sessionId, now: now.monotonicMillis)
+
+        let xid = request.xid
+        if request.body.primaryPath?.isEmpty == true {
+            // Apache fails to handle an empty path deep inside and answers MarshallingError.
+            return reply(id, xid: xid, .marshallingError)
+        }
+        switch request.body {
+        case .ping:
+            reply(id, xid: xid, .ok)
+        case .auth(let packet):
+            authenticate(id, packet, xid: xid)
+        case .setWatches(let request):
+            setWatches(id, request)
+            reply(id, xid: xid, .ok)
+        case .closeSession:
+            closeSession(connection.sessionId, replyingTo: id, xid: xid, now: now)
+        case .create, .createTTL, .delete, .setData, .setACL, .check, .multi:
+            write(id, request, connection: connection, now: now)
+        case .sync(let r):
+            reply(id, xid: xid, SyncResponse(path: r.path))
+        case .reconfig:
+            reply(id, xid: xid, settings.reconfigEnabled ? .unimplemented : .reconfigDisabled)
+        case .sasl, .unknown:
+            reply(id, xid: xid, .unimplemented)
+        default:
+            read(id, request, connection: connection)
+        }
+    }
+
+    // MARK: Replies
+
+    func reply<R: JuteEncodable>(_ id: ConnectionID, xid: Int32, _ record: R) {
+        noteReply(id)
+        output.send(id, ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: ErrorCode.ok), record)
+    }
+
+    func reply(_ id: ConnectionID, xid: Int32, _ code: ErrorCode) {
+        noteReply(id)
+        output.send(id, ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: code))
+    }
+
+    private func noteReply(_ id: ConnectionID) {
+        stats.packetsSent += 1
+        stats.recordLatency(0)
+        connections[id]?.packetsSent += 1
+        connections[id]?.lastZxid = tree.lastProcessedZxid
+    }
+
+    // MARK: Writes
+
+    private func write(_ id: ConnectionID, _ request: ClientRequest, connection: ConnectionState, now: Now) {
+        let zxid = lastAssignedZxid + 1
+        let op = request.opCode ?? .error
+        let body = preparer.prepare(request.body, op: op, context: prepareContext(connection, zxid: zxid, now: now), tree: tree)
+        let (_, result) = commit(body, sessionId: connection.sessionId, cxid: request.xid, zxid: zxid, now: now)
+        let xid = request.xid
+        switch (result, request.body) {
+        case (.error(let code), _):
+            reply(id, xid: xid, code)
+        case (.created(let path, let stat), _):
+            if op == .create { reply(id, xid: xid, CreateResponse(path: path)) } else { reply(id, xid: xid, Create2Response(path: path, stat: stat)) }
+        case (.setData(let stat), _), (.setACL(let stat), _):
+            reply(id, xid: xid, StatRecord(stat: stat))
+        case (.multi(let results), .multi(let multi)):
+            reply(id, xid: xid, MultiResponse(results: zip(results, multi.ops).map { Self.multiResult($0, op: $1.opCode) }))
+        default:
+            reply(id, xid: xid, .ok)
+        }
+    }
+
+    static func multiResult(_ result: TxnResult, op: OpCode) -> MultiOpResult {
+        switch result {
+        case .created(let path, let stat): return op == .create ? .create(path: path) : .create2(path: path, stat: stat, op: op)
+        case .deleted: return .delete
+        case .setData(let stat): return .setData(stat)
+        case .checked: return .check
+        case .error(let code): return .error(code)
+        default: return .error(.runtimeInconsistency)
+        }
+    }
+
+    func closeSession(_ sessionId: Int64, replyingTo id: ConnectionID, xid: Int32, now: Now) {
+        sessionConnections[sessionId] = nil
+        closeSession(sessionId, now: now)
+        reply(id, xid: xid, .ok)
+        closeConnection(id)
+    }
+
+    // MARK: Auth
+
+    private func authenticate(_ id: ConnectionID, _ packet: AuthPacket, xid: Int32) {
+        guard var connection = connections[id] else { return }
+        var added: [Id] = []
+        switch packet.scheme {
+        case "digest":
+            let digest = AccessControl.digest(String(decoding: packet.auth, as: UTF8.self))
+            if let superDigest = settings.superDigest, digest == superDigest { added.append(Id(scheme: "super", id: "")) }
+            added.append(Id(scheme: "digest", id: digest))
+        case "ip":
+            added.append(Id(scheme: "ip", id: connection.remoteHost))
+        default:
+            connections[id] = connection
+            noteReply(id)
+            output.send(id, ReplyHeader(xid: xid, zxid: 0, err: ErrorCode.authFailed))
+            return closeConnection(id)
+        }
+        for authId in added where !connection.authIds.contains(authId) { connection.authIds.append(authId) }
+        connections[id] = connection
+        noteReply(id)
+        output.send(id, ReplyHeader(xid: xid, zxid: 0, err: ErrorCode.ok))
+    }
+}

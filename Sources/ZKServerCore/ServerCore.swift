@@ -1,0 +1,181 @@
+import ZKDataTree
+import ZKJute
+import ZKProtocol
+
+/// The standalone server's logic: sessions, request processing and the tree, with all I/O behind
+/// `ServerOutput` and all time passed in. Confined to one thread (the shell's event loop).
+public final class ServerCore {
+    public let settings: ServerSettings
+    public let tree: DataTree
+    public internal(set) var sessions: SessionTracker
+    var preparer = RequestPreparer()
+    public internal(set) var connections: [ConnectionID: ConnectionState] = [:]
+    /// Which connection currently carries each session.
+    var sessionConnections: [Int64: ConnectionID] = [:]
+    public internal(set) var stats = ServerStats()
+    let output: any ServerOutput
+    /// Where committed transactions go before they are applied (the transaction log); nil = memory only.
+    public var transactionObserver: ((Transaction) -> Void)?
+    var lastAssignedZxid: Int64
+    var nextContainerCheck: Int64 = 0
+    public let startedAt: Now
+
+    public init(settings: ServerSettings, tree: DataTree = DataTree(), output: any ServerOutput, now: Now) {
+        self.settings = settings
+        self.tree = tree
+        self.output = output
+        self.startedAt = now
+        sessions = SessionTracker(serverId: settings.serverId, wallClockMillis: now.wallMillis)
+        lastAssignedZxid = tree.lastProcessedZxid
+        nextContainerCheck = now.monotonicMillis + settings.containerCheckIntervalMs
+    }
+
+    public var lastProcessedZxid: Int64 { tree.lastProcessedZxid }
+
+    // MARK: - Connections
+
+    public func connectionOpened(_ id: ConnectionID, remoteHost: String, remotePort: Int, now: Now) {
+        connections[id] = ConnectionState(id: id, remoteHost: remoteHost, remotePort: remotePort, establishedWallMillis: now.wallMillis)
+    }
+
+    /// The socket is gone: its watches go with it; its session lives on until it expires or is resumed.
+    public func connectionClosed(_ id: ConnectionID) {
+        guard let connection = connections.removeValue(forKey: id) else { return }
+        tree.watches.removeWatcher(id)
+        if connection.sessionId != 0, sessionConnections[connection.sessionId] == id {
+            sessionConnections[connection.sessionId] = nil
+        }
+    }
+
+    func closeConnection(_ id: ConnectionID) {
+        guard connections[id]?.closing == false else { return }
+        connections[id]?.closing = true
+        output.close(id)
+    }
+
+    // MARK: - Handshake
+
+    public func receiveConnect(_ id: ConnectionID, _ request: ConnectRequest, now: Now) {
+        guard var connection = connections[id], !connection.handshakeDone else { return closeConnection(id) }
+        connection.packetsReceived += 1
+        stats.packetsReceived += 1
+        let mirrorsReadOnly = request.readOnly != nil
+        // A client that has seen a newer state than ours must find another server.
+        if request.lastZxidSeen > tree.lastProcessedZxid {
+            connections[id] = connection
+            return closeConnection(id)
+        }
+        let timeout = settings.negotiate(request.timeOut)
+        let sessionId: Int64
+        if request.sessionId == 0 {
+            sessionId = sessions.allocateId()
+            sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
+            _ = commit(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, now: now)
+        } else {
+            sessionId = request.sessionId
+            guard request.passwd == SessionPassword.generate(for: sessionId), sessions.isLive(sessionId) else {
+                connections[id] = connection
+                send(id, connectResponse: .expired(readOnlyField: mirrorsReadOnly))
+                return closeConnection(id)
+            }
+            if let previous = sessionConnections[sessionId], previous != id {
+                // The client moved; the old socket is stale.
+                tree.watches.removeWatcher(previous)
+                closeConnection(previous)
+            }
+            sessions.updateTimeout(sessionId, timeout: timeout, now: now.monotonicMillis)
+        }
+        connection.sessionId = sessionId
+        connection.sessionTimeout = timeout
+        connection.handshakeDone = true
+        connections[id] = connection
+        sessionConnections[sessionId] = id
+        send(id, connectResponse: ConnectResponse(timeOut: timeout, sessionId: sessionId,
+                                                  passwd: SessionPassword.generate(for: sessionId),
+                                                  readOnly: mirrorsReadOnly ? false : nil))
+    }
+
+    private func send(_ id: ConnectionID, connectResponse: ConnectResponse) {
+        connections[id]?.packetsSent += 1
+        stats.packetsSent += 1
+        output.sendConnectResponse(id, connectResponse)
+    }
+
+    // MARK: - Transactions
+
+    /// Assigns the next zxid, records and applies the transaction, and fires its watches.
+    @discardableResult
+    func commit(_ body: TxnBody, sessionId: Int64, cxid: Int32, now: Now) -> (zxid: Int64, result: TxnResult) {
+        let zxid = lastAssignedZxid + 1
+        return commit(body, sessionId: sessionId, cxid: cxid, zxid: zxid, now: now)
+    }
+
+    func commit(_ body: TxnBody, sessionId: Int64, cxid: Int32, zxid: Int64, now: Now) -> (zxid: Int64, result: TxnResult) {
+        lastAssignedZxid = zxid
+        let txn = Transaction(header: TxnHeader(clientId: sessionId, cxid: cxid, zxid: zxid, time: now.wallMillis, type: body.typeCode), body: body)
+        transactionObserver?(txn)
+        var sink = OutputWatchSink(output: output)
+        let result = tree.apply(txn, sink: &sink)
+        if case .closeSession = body { sessions.remove(sessionId) }
+        preparer.applied(through: zxid)
+        return (zxid, result)
+    }
+
+    func prepareContext(_ connection: ConnectionState, zxid: Int64, now: Now) -> RequestPreparer.Context {
+        RequestPreparer.Context(sessionId: connection.sessionId, authIds: connection.authIds, zxid: zxid, time: now.wallMillis,
+                                extendedTypesEnabled: settings.extendedTypesEnabled,
+                                sessionIsLive: sessions.isLive(connection.sessionId))
+    }
+
+    // MARK: - Time
+
+    /// Expires sessions and reaps containers and TTL nodes whose time has come.
+    public func tick(now: Now) {
+        for sessionId in sessions.expired(now: now.monotonicMillis) {
+            closeSession(sessionId, now: now)
+        }
+        if settings.containerCheckIntervalMs > 0, now.monotonicMillis >= nextContainerCheck {
+            nextContainerCheck = now.monotonicMillis + settings.containerCheckIntervalMs
+            reapContainers(now: now)
+        }
+    }
+
+    func closeSession(_ sessionId: Int64, now: Now) {
+        sessions.setClosing(sessionId)
+        let zxid = lastAssignedZxid + 1
+        let context = RequestPreparer.Context(sessionId: sessionId, authIds: [], zxid: zxid, time: now.wallMillis,
+                                              extendedTypesEnabled: settings.extendedTypesEnabled, sessionIsLive: false)
+        let body = preparer.prepareCloseSession(sessionId, context: context, tree: tree)
+        commit(body, sessionId: sessionId, cxid: 0, zxid: zxid, now: now)
+        if let connection = sessionConnections.removeValue(forKey: sessionId) { closeConnection(connection) }
+    }
+
+    /// ContainerManager: empty containers that once had children, and TTL nodes untouched for their TTL.
+    public func reapContainers(now: Now) {
+        var candidates: [String] = []
+        for path in tree.containers {
+            guard let node = tree.node(path), node.children.isEmpty else { continue }
+            if node.stat.cversion > 0 {
+                candidates.append(path)
+            } else if settings.containerMaxNeverUsedIntervalMs > 0, now.wallMillis - node.stat.mtime > settings.containerMaxNeverUsedIntervalMs {
+                candidates.append(path)
+            }
+        }
+        for path in tree.ttlNodes {
+            guard let node = tree.node(path), node.children.isEmpty,
+                  case .ttl(let ttl) = tree.ephemeralKind(of: node), ttl != 0, now.wallMillis - node.stat.mtime > ttl else { continue }
+            candidates.append(path)
+        }
+        for path in candidates.sorted() {
+            commit(.deleteContainer(DeleteTxn(path: path)), sessionId: 0, cxid: 0, now: now)
+        }
+    }
+}
+
+/// Delivers triggered watch events straight to the connections' output.
+struct OutputWatchSink: WatchSink {
+    let output: any ServerOutput
+    mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {
+        output.sendEvent(watcher, event)
+    }
+}
