@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient"], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore"], swiftSettings: strict),
+        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", nioPosix], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
