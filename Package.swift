@@ -28,8 +28,9 @@ let package = Package(
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
         .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: strict),
         .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: strict),
+        .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKProtocol", nioCore, nioPosix], swiftSettings: strict),
+        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: strict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol"], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", nioPosix], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
+        .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
     ]
 )

@@ -6,6 +6,9 @@
 # 127.0.0.1:PORT with 4lw.commands.whitelist=* (unless an extra line sets it),
 # extendedTypesEnabled=true, admin server off, and super digest super:test.
 # Env: ZK_WHITELIST overrides the 4lw whitelist ("" = omit the key => Apache default).
+#      ZK_JVM_FLAGS extra JVM flags (space separated), e.g. -Dznode.container.checkIntervalMs=200
+#      (Apache reads that one only as a system property: as a zoo.cfg key it would become
+#      zookeeper.znode.container.checkIntervalMs, which nothing reads).
 set -euo pipefail
 cmd="${1:-}"; DIR="${2:-}"
 [ -n "$cmd" ] && [ -n "$DIR" ] || { echo "usage: $0 start|stop DIR [PORT]" >&2; exit 2; }
@@ -70,6 +73,7 @@ L4J
     nohup java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
       -Dzookeeper.DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU= \
       -Dzookeeper.admin.enableServer=false \
+      ${ZK_JVM_FLAGS:-} \
       -Dlog4j.configuration="file:$DIR/log4j.properties" \
       -cp "$CP" org.apache.zookeeper.server.quorum.QuorumPeerMain "$DIR/zoo.cfg" \
       > "$DIR/stdout.log" 2>&1 < /dev/null &

@@ -105,6 +105,16 @@ public struct ClientRequest: Sendable, Hashable {
     }
 }
 
+extension ClientRequest {
+    /// Whether the request becomes a transaction.
+    public var isWrite: Bool {
+        switch body {
+        case .create, .createTTL, .delete, .setData, .setACL, .check, .multi, .closeSession: return true
+        default: return false
+        }
+    }
+}
+
 extension ClientRequest.Body {
     /// The path a single-node request names; nil for requests without one.
     public var primaryPath: String? {

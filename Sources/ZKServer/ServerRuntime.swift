@@ -18,12 +18,23 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
     private var connectionsPerHost: [String: Int] = [:]
     private var nextConnectionId: ConnectionID = 1
     private var tickTask: RepeatedTask?
+    /// The transaction log, when the server persists (always, outside some unit tests).
+    let durableLog: DurableLog?
 
-    init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, tree: DataTree) {
+    init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, tree: DataTree,
+         restoredSessions: [Int64: Int32] = [:], durableLog: DurableLog?) {
         self.eventLoop = eventLoop
         self.config = config
         self.environment = environment
-        core = ServerCore(settings: config.serverSettings, tree: tree, output: self, now: SystemClock.now())
+        self.durableLog = durableLog
+        let now = SystemClock.now()
+        core = ServerCore(settings: config.serverSettings, tree: tree, output: self, now: now)
+        for (id, timeout) in restoredSessions.sorted(by: { $0.key < $1.key }) { core.restoreSession(id, timeout: timeout, now: now) }
+        if let durableLog {
+            core.logSink = durableLog
+            durableLog.core = core
+            durableLog.afterCommit = { [unowned self] in flush() }
+        }
     }
 
     func startTicking() {
@@ -105,6 +116,7 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
 
     /// Writes everything gathered since the last flush, then closes the connections marked for closing.
     func flush() {
+        durableLog?.commitIfNeeded()
         if !pending.isEmpty {
             let batch = pending
             pending.removeAll(keepingCapacity: true)

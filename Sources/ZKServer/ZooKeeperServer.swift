@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import ZKDataTree
 import ZKServerCore
+import ZKStorage
 
 /// A running standalone server: the listening socket, the event loop and the core.
 public final class ZooKeeperServer: @unchecked Sendable {
@@ -10,7 +11,11 @@ public final class ZooKeeperServer: @unchecked Sendable {
     private var channel: (any Channel)?
     public let config: ZooConfig
 
-    public init(config: ZooConfig, environment: ServerEnvironment = ServerEnvironment()) {
+    /// What recovery found and repaired, for the start-up log.
+    public private(set) var recoveryNotes: [String] = []
+
+    /// Recovers the state from the data dir (newest valid snapshot plus the logs after it), then is ready to start.
+    public init(config: ZooConfig, environment: ServerEnvironment = ServerEnvironment()) throws {
         self.config = config
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var env = environment
@@ -20,8 +25,21 @@ public final class ZooKeeperServer: @unchecked Sendable {
         env.maxClientCnxns = config.maxClientCnxns
         env.whitelist = config.fourLetterWhitelist
         let loop = group.next()
-        runtime = ServerRuntime(eventLoop: loop, config: config, environment: env,
-                                tree: DataTree(extendedTypesEnabled: config.extendedTypesEnabled))
+        let snapshotDirectory = config.dataDir + "/version-2"
+        let logDirectory = config.dataLogDir + "/version-2"
+        do {
+            let state = try Recovery.recover(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
+                                             extendedTypesEnabled: config.extendedTypesEnabled)
+            recoveryNotes = state.notes
+            if state.replayed > 0 { recoveryNotes.append("replayed \(state.replayed) transactions to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16))") }
+            let log = try DurableLog(eventLoop: loop, logDirectory: logDirectory, snapshotDirectory: snapshotDirectory,
+                                     forceSync: config.forceSync, snapCount: config.snapCount)
+            runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, tree: state.tree,
+                                    restoredSessions: state.sessions, durableLog: log)
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw error
+        }
     }
 
     /// The port actually bound (useful with clientPort=0 in tests).
@@ -48,6 +66,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
         try? await runtime.eventLoop.submit { runtime.stopTicking() }.get()
         try await channel?.close()
         try await group.shutdownGracefully()
+        runtime.durableLog?.shutdown()
     }
 
     /// Blocks until the listening socket closes.

@@ -13,7 +13,18 @@ extension ServerCore {
         if request.xid >= 0 { connection.lastCxid = request.xid }
         connections[id] = connection
         sessions.touch(connection.sessionId, now: now.monotonicMillis)
+        lastNow = now
+        // Replies go out in request order: a read waits behind this connection's pending writes, while
+        // writes are prepared at once so that they share the next group commit.
+        if deferred[id]?.isEmpty == false && !request.isWrite {
+            deferred[id]!.append(.request(request))
+            return
+        }
+        dispatch(id, request, now: now)
+    }
 
+    func dispatch(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
+        guard let connection = connections[id], !connection.closing else { return }
         let xid = request.xid
         if request.body.primaryPath?.isEmpty == true {
             // Apache fails to handle an empty path deep inside and answers MarshallingError.
@@ -64,23 +75,13 @@ extension ServerCore {
     // MARK: Writes
 
     private func write(_ id: ConnectionID, _ request: ClientRequest, connection: ConnectionState, now: Now) {
-        let zxid = lastAssignedZxid + 1
+        let zxid = nextZxid()
         let op = request.opCode ?? .error
         let body = preparer.prepare(request.body, op: op, context: prepareContext(connection, zxid: zxid, now: now), tree: tree)
-        let (_, result) = commit(body, sessionId: connection.sessionId, cxid: request.xid, zxid: zxid, now: now)
-        let xid = request.xid
-        switch (result, request.body) {
-        case (.error(let code), _):
-            reply(id, xid: xid, code)
-        case (.created(let path, let stat), _):
-            if op == .create { reply(id, xid: xid, CreateResponse(path: path)) } else { reply(id, xid: xid, Create2Response(path: path, stat: stat)) }
-        case (.setData(let stat), _), (.setACL(let stat), _):
-            reply(id, xid: xid, StatRecord(stat: stat))
-        case (.multi(let results), .multi(let multi)):
-            reply(id, xid: xid, MultiResponse(results: zip(results, multi.ops).map { Self.multiResult($0, op: $1.opCode) }))
-        default:
-            reply(id, xid: xid, .ok)
-        }
+        var ops: [MultiOp] = []
+        if case .multi(let multi) = request.body { ops = multi.ops }
+        propose(body, sessionId: connection.sessionId, cxid: request.xid, zxid: zxid, now: now,
+                origin: .reply(id, xid: request.xid, op: op, ops: ops))
     }
 
     static func multiResult(_ result: TxnResult, op: OpCode) -> MultiOpResult {
@@ -96,9 +97,7 @@ extension ServerCore {
 
     func closeSession(_ sessionId: Int64, replyingTo id: ConnectionID, xid: Int32, now: Now) {
         sessionConnections[sessionId] = nil
-        closeSession(sessionId, now: now)
-        reply(id, xid: xid, .ok)
-        closeConnection(id)
+        closeSession(sessionId, now: now, origin: .closeSession(id, xid: xid))
     }
 
     // MARK: Auth

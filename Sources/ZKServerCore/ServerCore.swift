@@ -14,8 +14,12 @@ public final class ServerCore {
     var sessionConnections: [Int64: ConnectionID] = [:]
     public internal(set) var stats = ServerStats()
     let output: any ServerOutput
-    /// Where committed transactions go before they are applied (the transaction log); nil = memory only.
-    public var transactionObserver: ((Transaction) -> Void)?
+    /// Where transactions go to become durable before they are applied; nil = memory only, applied at once.
+    public weak var logSink: (any TransactionLogSink)?
+    var pendingTxns: [PendingTxn] = []
+    var deferred: [ConnectionID: [Deferred]] = [:]
+    /// The time of the request being handled, for requests run later from a deferral queue.
+    var lastNow: Now
     var lastAssignedZxid: Int64
     var nextContainerCheck: Int64 = 0
     public let startedAt: Now
@@ -25,12 +29,18 @@ public final class ServerCore {
         self.tree = tree
         self.output = output
         self.startedAt = now
+        self.lastNow = now
         sessions = SessionTracker(serverId: settings.serverId, wallClockMillis: now.wallMillis)
         lastAssignedZxid = tree.lastProcessedZxid
         nextContainerCheck = now.monotonicMillis + settings.containerCheckIntervalMs
     }
 
     public var lastProcessedZxid: Int64 { tree.lastProcessedZxid }
+
+    /// A session read back from disk at start-up; it expires unless its client returns in time.
+    public func restoreSession(_ id: Int64, timeout: Int32, now: Now) {
+        sessions.add(id, timeout: timeout, now: now.monotonicMillis)
+    }
 
     // MARK: - Connections
 
@@ -41,6 +51,7 @@ public final class ServerCore {
     /// The socket is gone: its watches go with it; its session lives on until it expires or is resumed.
     public func connectionClosed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
+        deferred[id] = nil
         tree.watches.removeWatcher(id)
         if connection.sessionId != 0, sessionConnections[connection.sessionId] == id {
             sessionConnections[connection.sessionId] = nil
@@ -70,7 +81,6 @@ public final class ServerCore {
         if request.sessionId == 0 {
             sessionId = sessions.allocateId()
             sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
-            _ = commit(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, now: now)
         } else {
             sessionId = request.sessionId
             guard request.passwd == SessionPassword.generate(for: sessionId), sessions.isLive(sessionId) else {
@@ -90,35 +100,20 @@ public final class ServerCore {
         connection.handshakeDone = true
         connections[id] = connection
         sessionConnections[sessionId] = id
-        send(id, connectResponse: ConnectResponse(timeOut: timeout, sessionId: sessionId,
-                                                  passwd: SessionPassword.generate(for: sessionId),
-                                                  readOnly: mirrorsReadOnly ? false : nil))
+        let response = ConnectResponse(timeOut: timeout, sessionId: sessionId, passwd: SessionPassword.generate(for: sessionId),
+                                       readOnly: mirrorsReadOnly ? false : nil)
+        if request.sessionId == 0 {
+            // A new session is a transaction; the client hears of it once it is durable.
+            propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, zxid: nextZxid(), now: now, origin: .connect(id, response))
+        } else {
+            send(id, connectResponse: response)
+        }
     }
 
-    private func send(_ id: ConnectionID, connectResponse: ConnectResponse) {
+    func send(_ id: ConnectionID, connectResponse: ConnectResponse) {
         connections[id]?.packetsSent += 1
         stats.packetsSent += 1
         output.sendConnectResponse(id, connectResponse)
-    }
-
-    // MARK: - Transactions
-
-    /// Assigns the next zxid, records and applies the transaction, and fires its watches.
-    @discardableResult
-    func commit(_ body: TxnBody, sessionId: Int64, cxid: Int32, now: Now) -> (zxid: Int64, result: TxnResult) {
-        let zxid = lastAssignedZxid + 1
-        return commit(body, sessionId: sessionId, cxid: cxid, zxid: zxid, now: now)
-    }
-
-    func commit(_ body: TxnBody, sessionId: Int64, cxid: Int32, zxid: Int64, now: Now) -> (zxid: Int64, result: TxnResult) {
-        lastAssignedZxid = zxid
-        let txn = Transaction(header: TxnHeader(clientId: sessionId, cxid: cxid, zxid: zxid, time: now.wallMillis, type: body.typeCode), body: body)
-        transactionObserver?(txn)
-        var sink = OutputWatchSink(output: output)
-        let result = tree.apply(txn, sink: &sink)
-        if case .closeSession = body { sessions.remove(sessionId) }
-        preparer.applied(through: zxid)
-        return (zxid, result)
     }
 
     func prepareContext(_ connection: ConnectionState, zxid: Int64, now: Now) -> RequestPreparer.Context {
@@ -131,8 +126,9 @@ public final class ServerCore {
 
     /// Expires sessions and reaps containers and TTL nodes whose time has come.
     public func tick(now: Now) {
+        lastNow = now
         for sessionId in sessions.expired(now: now.monotonicMillis) {
-            closeSession(sessionId, now: now)
+            closeSession(sessionId, now: now, origin: .expire(sessionId))
         }
         if settings.containerCheckIntervalMs > 0, now.monotonicMillis >= nextContainerCheck {
             nextContainerCheck = now.monotonicMillis + settings.containerCheckIntervalMs
@@ -140,14 +136,14 @@ public final class ServerCore {
         }
     }
 
-    func closeSession(_ sessionId: Int64, now: Now) {
+    /// Ends a session: its ephemerals go in one closeSession transaction. `origin` says who hears of it.
+    func closeSession(_ sessionId: Int64, now: Now, origin: TxnOrigin) {
         sessions.setClosing(sessionId)
-        let zxid = lastAssignedZxid + 1
+        let zxid = nextZxid()
         let context = RequestPreparer.Context(sessionId: sessionId, authIds: [], zxid: zxid, time: now.wallMillis,
                                               extendedTypesEnabled: settings.extendedTypesEnabled, sessionIsLive: false)
         let body = preparer.prepareCloseSession(sessionId, context: context, tree: tree)
-        commit(body, sessionId: sessionId, cxid: 0, zxid: zxid, now: now)
-        if let connection = sessionConnections.removeValue(forKey: sessionId) { closeConnection(connection) }
+        propose(body, sessionId: sessionId, cxid: 0, zxid: zxid, now: now, origin: origin)
     }
 
     /// ContainerManager: empty containers that once had children, and TTL nodes untouched for their TTL.
@@ -167,7 +163,7 @@ public final class ServerCore {
             candidates.append(path)
         }
         for path in candidates.sorted() {
-            commit(.deleteContainer(DeleteTxn(path: path)), sessionId: 0, cxid: 0, now: now)
+            propose(.deleteContainer(DeleteTxn(path: path)), sessionId: 0, cxid: 0, zxid: nextZxid(), now: now, origin: .none)
         }
     }
 }

@@ -39,7 +39,14 @@ if config.peers.count > 1 {
 }
 try? FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
 
-let server = ZooKeeperServer(config: config, environment: SystemEnvironment.current())
+let server: ZooKeeperServer
+do {
+    server = try ZooKeeperServer(config: config, environment: SystemEnvironment.current())
+} catch {
+    FileHandle.standardError.write(Data("zkserver: cannot recover the data in \(config.dataDir): \(error)\n".utf8))
+    exit(1)
+}
+for note in server.recoveryNotes { FileHandle.standardError.write(Data("zkserver: \(note)\n".utf8)) }
 do {
     try await server.start()
 } catch {

@@ -31,6 +31,13 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 from compat_util import Ctx, four_letter, wait_listening, free_port  # noqa: E402
 
+# Both servers run their container/TTL reaper every CONTAINER_CHECK_MS (default 60 s), so that
+# scenarios can observe reaping. Apache reads znode.container.checkIntervalMs only as a Java
+# system property (as a zoo.cfg key it becomes zookeeper.znode.container.checkIntervalMs, which
+# nothing reads), so both get it as -D flag; zkserver also accepts it as a zoo.cfg key.
+CONTAINER_CHECK_MS = 200
+CONTAINER_CHECK_FLAG = "-Dznode.container.checkIntervalMs=%d" % CONTAINER_CHECK_MS
+
 
 def write_cfg(dirpath, port, extra=()):
     os.makedirs(os.path.join(dirpath, "data"), exist_ok=True)
@@ -62,6 +69,7 @@ class Servers:
         d = os.path.join(self.tmp, name)
         port = free_port()
         env = dict(os.environ)
+        env["ZK_JVM_FLAGS"] = (env.get("ZK_JVM_FLAGS", "") + " " + CONTAINER_CHECK_FLAG).strip()
         if whitelist is not None:
             env["ZK_WHITELIST"] = whitelist
         subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)],
@@ -83,7 +91,8 @@ class Servers:
         log = open(os.path.join(d, "zkserver.log"), "w")
         # Apache gets the super digest as a JVM flag (scripts/apache-zk.sh); zkserver takes the same flag.
         superdigest = "-Dzookeeper.DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU="
-        p = subprocess.Popen([self.zkserver_bin, superdigest, cfg], stdout=log, stderr=subprocess.STDOUT,
+        p = subprocess.Popen([self.zkserver_bin, superdigest, CONTAINER_CHECK_FLAG, cfg],
+                             stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, cwd=d)
         self._procs.append(p)
         if not wait_listening(port, 20, proc=p):
@@ -135,6 +144,34 @@ def servers():
         yield s
     finally:
         s.close()
+
+
+JAVA_SRC = os.path.join(HERE, "java", "CompatScenarios.java")
+# zookeeper.jar's manifest Class-Path brings zookeeper-jute, netty, slf4j-api...; slf4j-nop
+# silences the client's logging.
+JAVA_CP = ["/usr/share/java/zookeeper.jar", "/usr/share/java/slf4j-nop.jar"]
+
+
+@pytest.fixture(scope="session")
+def java_scenarios():
+    """Compiles java/CompatScenarios.java once per session; yields the java command prefix
+    (append HOST:PORT SCENARIO [BASE]). Skips when javac or the client jar is missing."""
+    javac, java = shutil.which("javac"), shutil.which("java")
+    if not javac or not java or not os.path.isfile(JAVA_CP[0]):
+        pytest.skip("javac/java or %s not available" % JAVA_CP[0])
+    out = tempfile.mkdtemp(prefix="zk-compat-java-")
+    try:
+        # -proc:none -implicit:none: do not compile sources found on the jars' Class-Path
+        p = subprocess.run([javac, "-proc:none", "-implicit:none", "-nowarn", "-d", out,
+                            "-cp", JAVA_CP[0], JAVA_SRC],
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, "javac failed:\n" + p.stdout + p.stderr
+        cp = ":".join([out] + [j for j in JAVA_CP if os.path.isfile(j)])
+        yield [java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+               "-Dzookeeper.sasl.client=false", "-Dcompat.timeoutMs=60000",
+               "-cp", cp, "CompatScenarios"]
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def _run(fn, hosts):

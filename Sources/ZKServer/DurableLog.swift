@@ -1,0 +1,118 @@
+import NIOCore
+import NIOPosix
+import ZKDataTree
+import ZKServerCore
+import ZKStorage
+
+/// Group commit: transactions proposed while an fsync is under way gather in one buffer and go to disk
+/// together in the next write + fsync, on the log thread. Snapshots are taken every `snapCount`-ish
+/// transactions (randomised as Apache does, so an ensemble's members do not all snapshot at once).
+/// Lives on the server's event loop except for the work it hands to its threads.
+final class DurableLog: TransactionLogSink, @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let writer: LogFileWriter
+    let snapshotDirectory: String
+    private let logThread: NIOThreadPool
+    private let snapshotThread: NIOThreadPool
+    private var batch = ByteBuffer()
+    private var batchFirstZxid: Int64 = 0
+    private var batchLastZxid: Int64 = 0
+    private var syncInFlight = false
+    private var transactionsSinceSnapshot = 0
+    private var snapshotThreshold: Int
+    private let snapCount: Int
+    private var snapshotInFlight = false
+    weak var core: ServerCore?
+    var afterCommit: () -> Void = {}
+
+    init(eventLoop: any EventLoop, logDirectory: String, snapshotDirectory: String, forceSync: Bool, snapCount: Int) throws {
+        self.eventLoop = eventLoop
+        self.snapshotDirectory = snapshotDirectory
+        writer = try LogFileWriter(directory: logDirectory, forceSync: forceSync)
+        try FileSystem.makeDirectory(snapshotDirectory)
+        self.snapCount = max(snapCount, 2)
+        snapshotThreshold = self.snapCount / 2 + Int.random(in: 0..<max(1, self.snapCount / 2))
+        logThread = NIOThreadPool(numberOfThreads: 1)
+        snapshotThread = NIOThreadPool(numberOfThreads: 1)
+        logThread.start()
+        snapshotThread.start()
+    }
+
+    func shutdown() {
+        try? logThread.syncShutdownGracefully()
+        try? snapshotThread.syncShutdownGracefully()
+    }
+
+    func append(_ txn: Transaction) {
+        if batch.readableBytes == 0 { batchFirstZxid = txn.zxid }
+        TxnLogFormat.writeEntry(txn, into: &batch)
+        batchLastZxid = txn.zxid
+        transactionsSinceSnapshot += 1
+    }
+
+    /// Starts writing the gathered batch unless a write is already under way.
+    func commitIfNeeded() {
+        guard !syncInFlight, batch.readableBytes > 0 else { return }
+        let entries = batch
+        let first = batchFirstZxid
+        let last = batchLastZxid
+        batch = ByteBuffer()
+        syncInFlight = true
+        let writer = self.writer
+        logThread.runIfActive(eventLoop: eventLoop) {
+            try writer.append(entries, firstZxid: first)
+            try writer.sync()
+        }.whenComplete { [self] result in
+            switch result {
+            case .success:
+                syncInFlight = false
+                core?.logged(through: last)
+                snapshotIfDue()
+                commitIfNeeded()
+                afterCommit()
+            case .failure(let error):
+                // Without a working log no write can be acknowledged; stop rather than lie.
+                fatalError("zkserver: transaction log write failed: \(error)")
+            }
+        }
+    }
+
+    private func snapshotIfDue() {
+        guard transactionsSinceSnapshot >= snapshotThreshold, !snapshotInFlight, let core else { return }
+        takeSnapshot(core)
+    }
+
+    /// Serializes the tree as it stands (on the event loop, so it is consistent), starts a new log file
+    /// for what follows, and writes the snapshot on its own thread.
+    func takeSnapshot(_ core: ServerCore) {
+        transactionsSinceSnapshot = 0
+        snapshotThreshold = snapCount / 2 + Int.random(in: 0..<max(1, snapCount / 2))
+        snapshotInFlight = true
+        let zxid = core.tree.lastProcessedZxid
+        var bytes = ByteBuffer()
+        let sessions = core.sessions.sessions.values.sorted { $0.id < $1.id }.map { (id: $0.id, timeout: $0.timeout) }
+        SnapshotFormat.serialize(tree: core.tree, sessions: sessions, into: &bytes)
+        let writer = self.writer
+        let directory = snapshotDirectory
+        let snapshotBytes = bytes
+        logThread.runIfActive(eventLoop: eventLoop) { try writer.roll() }.whenFailure { error in
+            fatalError("zkserver: transaction log roll failed: \(error)")
+        }
+        snapshotThread.runIfActive(eventLoop: eventLoop) {
+            try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: zxid), directory: directory, snapshotBytes)
+        }.whenComplete { [self] result in
+            snapshotInFlight = false
+            if case .failure(let error) = result {
+                // The log still holds everything; a failed snapshot only costs restart time.
+                FileDescriptorOutput.standardError("zkserver: snapshot failed: \(error)\n")
+            }
+        }
+    }
+}
+
+enum FileDescriptorOutput {
+    static func standardError(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,132 @@
+import ZKClient
+import ZKProtocol
+
+/// zkCli.sh's output formats. Every non-empty rendering ends with a newline; commands that print nothing
+/// in zkCli.sh (set, delete, addauth without -s) render as "".
+public enum TextRenderer {
+    public static func render(_ result: CommandResult) -> String {
+        switch result {
+        case .children(_, let children, let stat, let showStat):
+            return javaList(children) + "\n" + (showStat ? self.stat(stat) : "")
+        case .tree(_, let paths):
+            return paths.map { $0 + "\n" }.joined()
+        case .data(_, let data, let stat, let showStat):
+            return self.data(data) + "\n" + (showStat ? self.stat(stat) : "")
+        case .nodeStat(_, let stat, let showStat):
+            return showStat ? self.stat(stat) : ""
+        case .created(let path, _):
+            return "Created \(path)\n"
+        case .deleted:
+            return ""
+        case .acl(_, let acl, let stat, let showStat):
+            return acl.map { "'\($0.id.scheme),'\($0.id.id)\n: \($0.perms.letters)\n" }.joined()
+                + (showStat ? self.stat(stat) : "")
+        case .authAdded:
+            return ""
+        case .synced:
+            return "Sync is OK\n"
+        case .identities(let infos):
+            return "Auth scheme: User\n" + infos.map { "\($0.authScheme): \($0.user)\n" }.joined()
+        case .ephemerals(_, let paths):
+            return javaList(paths) + "\n"
+        case .childCount(_, let count):
+            return "\(count)\n"
+        case .version(let version):
+            return "ZooKeeper CLI version: \(version)\n"
+        case .help(let specs, let single):
+            return help(specs, single: single)
+        case .quit:
+            return ""
+        }
+    }
+
+    /// What goes to stderr.
+    public static func render(_ error: ShellError) -> String {
+        switch error {
+        case .usage(let usage):
+            return usage.message + "\n" + (usage.usage.map { "usage: \($0)\n" } ?? "")
+        case .zookeeper, .connection:
+            return error.description + "\n"
+        }
+    }
+
+    /// StatPrinter.java: zxids and the owner in Java's Long.toHexString, times as Date.toString.
+    public static func stat(_ s: Stat) -> String {
+        """
+        cZxid = 0x\(hex(s.czxid))
+        ctime = \(JavaDate.string(epochMillis: s.ctime))
+        mZxid = 0x\(hex(s.mzxid))
+        mtime = \(JavaDate.string(epochMillis: s.mtime))
+        pZxid = 0x\(hex(s.pzxid))
+        cversion = \(s.cversion)
+        dataVersion = \(s.version)
+        aclVersion = \(s.aversion)
+        ephemeralOwner = 0x\(hex(s.ephemeralOwner))
+        dataLength = \(s.dataLength)
+        numChildren = \(s.numChildren)
+
+        """
+    }
+
+    /// java.util.List.toString: "[a, b, c]".
+    public static func javaList(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+
+    /// Long.toHexString: two's complement, lowercase, no padding.
+    public static func hex(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }
+
+    /// The data as UTF-8 when it is text; otherwise printable ASCII as is, `\\` for a backslash and `\xNN` for
+    /// every other byte, so binary never reaches the terminal raw.
+    public static func data(_ bytes: [UInt8]) -> String {
+        if let text = DataText.utf8Text(bytes) { return text }
+        var out = ""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(byte))
+            default: out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return out
+    }
+
+    static func help(_ specs: [CommandSpec], single: Bool) -> String {
+        if single, let spec = specs.first {
+            var out = "usage: \(spec.usage)\n  \(spec.summary)\n"
+            if !spec.aliases.isEmpty { out += "  aliases: \(spec.aliases.joined(separator: ", "))\n" }
+            for flag in spec.flags {
+                let name = flag.valueName.map { "-\(flag.letter) \($0)" } ?? "-\(flag.letter)"
+                out += "  \(name.padding(12)) \(flag.help)\n"
+            }
+            return out
+        }
+        let width = specs.map(\.usage.count).max() ?? 0
+        return "zkcli commands:\n" + specs.map { "\t\($0.usage.padding(width))  # \($0.summary)\n" }.joined()
+    }
+}
+
+/// Deciding whether znode data is text.
+enum DataText {
+    /// The string when the bytes are valid UTF-8 without control characters other than tab, newline and
+    /// carriage return; nil when they should be treated as binary.
+    static func utf8Text(_ bytes: [UInt8]) -> String? {
+        var decoded = String.UnicodeScalarView()
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                let v = scalar.value
+                if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0x7F { return nil }
+                decoded.append(scalar)
+            case .emptyInput:
+                return String(decoded)
+            case .error:
+                return nil
+            }
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}

@@ -1,0 +1,137 @@
+import NIOCore
+import ZKDataTree
+import ZKJute
+import ZKProtocol
+
+/// Apache's snapshot format (FileSnap + SerializeUtils + DataTree.serialize), so a data dir moves between
+/// zkserver and Apache ZooKeeper: FileHeader {"ZKSN", 2, dbid -1}; int session count, {long id, int timeout}…;
+/// the ACL cache {int count, {long ref, vector<ACL>}…}; nodes depth-first from the root (written as "")
+/// as {ustring path, buffer data, long aclRef, StatPersisted}; the path "/" as terminator; then the
+/// Adler32 of everything before it as a long and "/" again. Apache 3.6+ may append a digest after that,
+/// which a reader may ignore.
+public enum SnapshotFormat {
+    public static let magic: Int32 = 0x5A4B_534E  // "ZKSN"
+    public static let version: Int32 = 2
+    /// ReferenceCountedACLCache's id for OPEN_ACL_UNSAFE, which never appears in the map.
+    static let openACLReference: Int64 = -1
+
+    public static func fileName(zxid: Int64) -> String { "snapshot." + String(zxid, radix: 16) }
+
+    public struct Contents: Sendable {
+        public var sessions: [(id: Int64, timeout: Int32)]
+        public var nodes: [String: NodeRecord]
+        public init(sessions: [(id: Int64, timeout: Int32)], nodes: [String: NodeRecord]) {
+            self.sessions = sessions; self.nodes = nodes
+        }
+    }
+
+    /// A node as stored: children are rebuilt from the paths.
+    public struct NodeRecord: Sendable {
+        public var data: [UInt8]?
+        public var acl: [ACL]
+        public var stat: StatPersisted
+    }
+
+    public enum FormatError: Error, CustomStringConvertible, Equatable {
+        case badMagic, badVersion(Int32), checksumMismatch(expected: Int64, actual: Int64), truncated(String), missingParent(String)
+        public var description: String {
+            switch self {
+            case .badMagic: return "not a snapshot (bad magic)"
+            case .badVersion(let v): return "unsupported snapshot version \(v)"
+            case .checksumMismatch(let e, let a): return "checksum mismatch (stored \(e), computed \(a))"
+            case .truncated(let what): return "truncated at \(what)"
+            case .missingParent(let path): return "node \(path) has no parent in the snapshot"
+            }
+        }
+    }
+
+    /// Serializes the tree and sessions. Runs on the tree's own thread; the caller writes the bytes out.
+    public static func serialize(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], into b: inout ByteBuffer) {
+        let start = b.writerIndex
+        b.writeJuteInt(magic); b.writeJuteInt(version); b.writeJuteLong(-1)
+        b.writeJuteInt(Int32(sessions.count))
+        for session in sessions { b.writeJuteLong(session.id); b.writeJuteInt(session.timeout) }
+        // ACL lists are stored once and referenced by number, as Apache's ACL cache does.
+        var references: [[ACL]: Int64] = [:]
+        var ordered: [[ACL]] = []
+        for node in tree.nodes.values where node.acl != ACL.openACLUnsafe && references[node.acl] == nil {
+            references[node.acl] = Int64(ordered.count + 1)
+            ordered.append(node.acl)
+        }
+        b.writeJuteInt(Int32(ordered.count))
+        for (index, acl) in ordered.enumerated() { b.writeJuteLong(Int64(index + 1)); b.writeJuteACLs(acl) }
+        var stack: [String] = ["/"]
+        while let path = stack.popLast() {
+            guard let node = tree.nodes[path] else { continue }
+            b.writeJuteString(path == "/" ? "" : path)
+            b.writeJuteBuffer(node.data)
+            b.writeJuteLong(node.acl == ACL.openACLUnsafe ? openACLReference : references[node.acl]!)
+            node.stat.encode(into: &b)
+            for child in node.children.sorted(by: >) { stack.append(ZNodePath.join(path, child)) }
+        }
+        b.writeJuteString("/")
+        let crc = b.withUnsafeReadableBytes { all -> UInt32 in
+            var adler = Adler32()
+            adler.update(UnsafeRawBufferPointer(rebasing: all[(start - b.readerIndex)...]))
+            return adler.value
+        }
+        b.writeJuteLong(Int64(crc))
+        b.writeJuteString("/")
+    }
+
+    public static func deserialize(_ bytes: ByteBuffer) throws -> Contents {
+        var b = bytes
+        func need<T>(_ what: String, _ body: () throws -> T) throws -> T {
+            do { return try body() } catch { throw FormatError.truncated(what) }
+        }
+        guard (try? b.readJuteInt()) == magic else { throw FormatError.badMagic }
+        let v = try need("version") { try b.readJuteInt() }
+        guard v == version else { throw FormatError.badVersion(v) }
+        _ = try need("dbid") { try b.readJuteLong() }
+        let sessionCount = try need("session count") { try b.readJuteInt() }
+        guard sessionCount >= 0, Int(sessionCount) <= b.readableBytes / 12 else { throw FormatError.truncated("sessions") }
+        var sessions: [(id: Int64, timeout: Int32)] = []
+        for _ in 0..<sessionCount {
+            let id = try need("session") { try b.readJuteLong() }
+            let timeout = try need("session") { try b.readJuteInt() }
+            sessions.append((id, timeout))
+        }
+        let aclCount = try need("acl cache") { try b.readJuteInt() }
+        guard aclCount >= 0, Int(aclCount) <= b.readableBytes / 12 else { throw FormatError.truncated("acl cache") }
+        var acls: [Int64: [ACL]] = [openACLReference: ACL.openACLUnsafe]
+        for _ in 0..<aclCount {
+            let reference = try need("acl cache") { try b.readJuteLong() }
+            acls[reference] = try need("acl cache") { try b.readJuteACLs() }
+        }
+        var nodes: [String: NodeRecord] = [:]
+        while true {
+            let path = try need("node path") { try b.readJuteString() }
+            if path == "/" { break }
+            let data = try need("data of \(path)") { try b.readJuteOptionalBuffer() }
+            let reference = try need("acl of \(path)") { try b.readJuteLong() }
+            let stat = try need("stat of \(path)") { try StatPersisted(from: &b) }
+            nodes[path.isEmpty ? "/" : path] = NodeRecord(data: data, acl: acls[reference] ?? ACL.openACLUnsafe, stat: stat)
+        }
+        let checked = bytes.readableBytes - b.readableBytes
+        let computed = bytes.withUnsafeReadableBytes { all -> UInt32 in
+            var adler = Adler32()
+            adler.update(UnsafeRawBufferPointer(rebasing: all[0..<checked]))
+            return adler.value
+        }
+        let stored = try need("checksum") { try b.readJuteLong() }
+        guard stored == Int64(computed) else { throw FormatError.checksumMismatch(expected: stored, actual: Int64(computed)) }
+        return Contents(sessions: sessions, nodes: nodes)
+    }
+
+    /// Builds ZNodes with their children sets from stored records.
+    public static func buildNodes(_ records: [String: NodeRecord]) throws -> [String: ZNode] {
+        var nodes: [String: ZNode] = [:]
+        nodes.reserveCapacity(records.count)
+        for (path, record) in records { nodes[path] = ZNode(data: record.data, acl: record.acl, stat: record.stat) }
+        for path in records.keys where path != "/" {
+            guard let parent = ZNodePath.parentKey(of: path), let parentNode = nodes[parent] else { throw FormatError.missingParent(path) }
+            parentNode.children.insert(String(ZNodePath.childName(of: path)))
+        }
+        return nodes
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The built zkcli against the built zkserver, as separate processes. Skipped unless both binaries exist
+/// (`swift build --product zkserver --product zkcli`). Every wait is bounded and the server is always killed.
+@Suite struct EndToEndTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let server = root.appendingPathComponent(".build/debug/zkserver").path
+    static let cli = root.appendingPathComponent(".build/debug/zkcli").path
+    static var binariesPresent: Bool {
+        FileManager.default.isExecutableFile(atPath: server) && FileManager.default.isExecutableFile(atPath: cli)
+    }
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    @Test(.enabled(if: binariesPresent, "needs .build/debug/zkserver and .build/debug/zkcli"),
+          .timeLimit(.minutes(1)))
+    func crudAgainstRealServer() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zkcli-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let port = try Self.freePort()
+        let config = dir.appendingPathComponent("zoo.cfg")
+        try """
+            tickTime=2000
+            dataDir=\(dir.appendingPathComponent("data").path)
+            clientPort=\(port)
+            clientPortAddress=127.0.0.1
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Self.server)
+        server.arguments = [config.path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { Self.stop(server) }
+        try await Self.waitForListening(port: port, deadline: .now + .seconds(15))
+
+        let target = "127.0.0.1:\(port)"
+        func cli(_ args: [String], stdin: String? = nil) async throws -> Run {
+            try await Self.run(Self.cli, ["-server", target, "-timeout", "5000"] + args, stdin: stdin)
+        }
+
+        let create = try await cli(["create", "/e2e", "hello world"])
+        #expect(create.status == 0 && create.stdout == "Created /e2e\n" && create.stderr == "", "\(create)")
+        let get = try await cli(["get", "/e2e"])
+        #expect(get.status == 0 && get.stdout == "hello world\n", "\(get)")
+        let getStat = try await cli(["get", "-s", "/e2e"])
+        #expect(getStat.stdout.contains("\ndataLength = 11\n") && getStat.stdout.contains("\nctime = "), "\(getStat)")
+        let ls = try await cli(["ls", "/"])
+        #expect(ls.status == 0 && ls.stdout == "[e2e, zookeeper]\n", "\(ls)")
+        let json = try await cli(["--json", "get", "/e2e"])
+        #expect(json.stdout.hasPrefix("{\"path\":\"/e2e\",\"data\":\"hello world\",\"encoding\":\"utf-8\",\"stat\":{\"czxid\":"), "\(json)")
+        let delete = try await cli(["delete", "/e2e"])
+        #expect(delete.status == 0 && delete.stdout == "" && delete.stderr == "", "\(delete)")
+
+        let missing = try await cli(["get", "/x"])
+        #expect(missing.status == 1 && missing.stdout == "" && missing.stderr == "NoNode: /x\n", "\(missing)")
+
+        // A script on stdin: every line runs, the exit status is the last failure's.
+        let script = try await cli([], stdin: "create /s a\nget /nope\nget /s\ndelete /s\nbogus\nls /\n")
+        #expect(script.status == 2, "\(script)")
+        #expect(script.stdout == "Created /s\na\n[zookeeper]\n", "\(script)")
+        #expect(script.stderr.hasPrefix("NoNode: /nope\nCommand not found: bogus"), "\(script)")
+    }
+
+    // MARK: - Process plumbing
+
+    static func run(_ executable: String, _ arguments: [String], stdin: String?) async throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { stop(process) }
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return Run(status: process.isRunning ? -1 : process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// SIGTERM, up to 5 s, then SIGKILL, then up to 5 s more.
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        var waited = 0
+        while process.isRunning && waited < 500 { usleep(10_000); waited += 1 }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        waited = 0
+        while process.isRunning && waited < 500 { usleep(10_000); waited += 1 }
+    }
+
+    /// A port the kernel just handed out on 127.0.0.1 (bound to 0, read back, released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw POSIXError(.EINVAL) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func waitForListening(port: Int, deadline: ContinuousClock.Instant) async throws {
+        while ContinuousClock.now < deadline {
+            if canConnect(port: port) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}

@@ -1,0 +1,176 @@
+import Testing
+import ZKClient
+import ZKProtocol
+@testable import ZKShell
+
+@Suite struct ExecutorTests {
+    let fake = FakeClient()
+    var executor: Executor { Executor(client: fake) }
+
+    func run(_ line: String) async throws(ShellError) -> CommandResult {
+        let command: Command
+        do { command = try Parser.parse(line: line)! } catch { throw .usage(error) }
+        return try await executor.execute(command)
+    }
+
+    func failure(_ line: String) async -> ShellError? {
+        do { _ = try await run(line); return nil } catch { return error }
+    }
+
+    @Test func createGetSetDelete() async throws {
+        let created = try await run("create /a hello")
+        guard case .created(let path, let stat) = created else { Issue.record("\(created)"); return }
+        #expect(path == "/a" && stat.dataLength == 5)
+        let got = try await run("get -s /a")
+        guard case .data(_, let data, _, let showStat) = got else { Issue.record("\(got)"); return }
+        #expect(data == Array("hello".utf8) && showStat)
+        let set = try await run("set -v 0 /a world")
+        guard case .nodeStat(_, let after, false) = set else { Issue.record("\(set)"); return }
+        #expect(after.version == 1 && fake.data("/a") == "world")
+        #expect(try await run("delete -v 1 /a") == .deleted(path: "/a", count: 1))
+        #expect(!fake.has("/a"))
+    }
+
+    @Test func sequentialCreateReportsTheNewName() async throws {
+        await fake.seed("/q")
+        #expect(try await run("create -s /q/n-") == .created(path: "/q/n-0000000000", stat: try #require(await fake.exists("/q/n-0000000000", watch: false))))
+    }
+
+    @Test func lsSortsAndUsesGetChildren2() async throws {
+        await fake.seed("/p"); await fake.seed("/p/c"); await fake.seed("/p/a"); await fake.seed("/p/b")
+        let result = try await run("ls /p")
+        guard case .children(_, let children, let stat, false) = result else { Issue.record("\(result)"); return }
+        #expect(children == ["a", "b", "c"] && stat.numChildren == 3)
+        #expect(fake.callLog() == ["getChildren2 /p"])
+    }
+
+    @Test func lsRecursiveIsDepthFirstSorted() async throws {
+        for p in ["/r", "/r/b", "/r/a", "/r/a/y", "/r/a/x", "/r/b/z"] { await fake.seed(p) }
+        #expect(try await run("ls -R /r") == .tree(path: "/r", paths: ["/r", "/r/a", "/r/a/x", "/r/a/y", "/r/b", "/r/b/z"]))
+        #expect(try await run("ls -R /") == .tree(path: "/", paths: ["/", "/r", "/r/a", "/r/a/x", "/r/a/y", "/r/b", "/r/b/z"]))
+    }
+
+    @Test func deleteAllRemovesDeepestFirst() async throws {
+        for p in ["/d", "/d/a", "/d/a/b", "/d/c", "/keep"] { await fake.seed(p) }
+        #expect(try await run("deleteall /d") == .deleted(path: "/d", count: 4))
+        #expect(!fake.has("/d") && !fake.has("/d/a/b") && fake.has("/keep"))
+        #expect(await failure("deleteall /d") == .zookeeper(ZooKeeperError(code: .noNode, path: "/d")))
+    }
+
+    @Test func statOfMissingNodeIsNoNode() async throws {
+        #expect(await failure("stat /x") == .zookeeper(ZooKeeperError(code: .noNode, path: "/x")))
+        await fake.seed("/x", "abc")
+        guard case .nodeStat("/x", let stat, true) = try await run("stat /x") else { Issue.record(); return }
+        #expect(stat.dataLength == 3)
+    }
+
+    @Test func aclCommands() async throws {
+        await fake.seed("/s"); await fake.seed("/s/t")
+        guard case .nodeStat(_, let stat, true) = try await run("setAcl -s -R /s world:anyone:r,ip:127.0.0.1:cdrwa") else {
+            Issue.record(); return
+        }
+        #expect(stat.aversion == 1)
+        let expected = [ACL(perms: .read, id: .anyone), ACL(perms: .all, id: Id(scheme: "ip", id: "127.0.0.1"))]
+        #expect(fake.acl("/s") == expected && fake.acl("/s/t") == expected)
+        guard case .acl(_, let acl, _, false) = try await run("getAcl /s") else { Issue.record(); return }
+        #expect(acl == expected)
+        #expect(await failure("setAcl -v 7 /s world:anyone:cdrwa") == .zookeeper(ZooKeeperError(code: .badVersion, path: "/s")))
+    }
+
+    @Test func sessionCommands() async throws {
+        #expect(try await run("addauth digest alice:secret") == .authAdded(scheme: "digest"))
+        guard case .identities(let ids) = try await run("whoami") else { Issue.record(); return }
+        #expect(ids.map(\.authScheme) == ["ip", "digest"] && ids.last?.user == "alice")
+        #expect(try await run("sync /") == .synced(path: "/"))
+        _ = try await run("create -e /e2")
+        _ = try await run("create -e /e1")
+        #expect(try await run("getEphemerals") == .ephemerals(path: "/", paths: ["/e1", "/e2"]))
+        #expect(try await run("getAllChildrenNumber /") == .childCount(path: "/", count: 2))
+    }
+
+    @Test func localCommandsDoNotTouchTheClient() async throws {
+        #expect(try await run("version") == .version(ShellVersion.string))
+        guard case .help(let specs, false) = try await run("help") else { Issue.record(); return }
+        #expect(specs.count == CommandTable.all.count)
+        #expect(try await run("quit") == .quit)
+        #expect(fake.callLog().isEmpty)
+    }
+
+    @Test func errorsMapToExitCodes() async {
+        #expect(await failure("get /missing")?.exitCode == .zookeeperError)
+        await fake.seed("/a")
+        #expect(await failure("create /a")?.exitCode == .zookeeperError)
+        fake.failNext = ZooKeeperError(code: .connectionLoss)
+        #expect(await failure("get /a")?.exitCode == .connection)
+        fake.failNext = ZooKeeperError(code: .sessionExpired, path: "/a")
+        #expect(await failure("get /a")?.exitCode == .connection)
+        #expect(ShellError.usage(UsageError("x")).exitCode == .usage)
+    }
+}
+
+@Suite struct ShellSessionTests {
+    final class Counter: @unchecked Sendable {
+        var connects = 0
+    }
+
+    @Test func connectsLazilyOnceAndRenders() async {
+        let fake = FakeClient()
+        let counter = Counter()
+        let session = ShellSession(format: .text) { counter.connects += 1; return fake }
+        #expect(await session.run(line: "version").stdout.hasPrefix("ZooKeeper CLI version: "))
+        #expect(await session.run(line: "help ls").exitCode == .success)
+        #expect(counter.connects == 0)
+        #expect(await session.run(line: "create /a x") == LineOutcome(stdout: "Created /a\n"))
+        #expect(await session.run(words: ["get", "/a"]) == LineOutcome(stdout: "x\n"))
+        #expect(await session.run(line: "get /x") == LineOutcome(stderr: "NoNode: /x\n", exitCode: .zookeeperError))
+        #expect(await session.run(line: "get -z /a").exitCode == .usage)
+        #expect(await session.run(line: "# nothing") == LineOutcome(skipped: true))
+        #expect(await session.run(line: "exit") == LineOutcome(quit: true))
+        #expect(counter.connects == 1)
+        await session.close()
+        #expect(fake.state == .closed)
+    }
+
+    @Test func reconnectsAfterTheSessionEnded() async {
+        let counter = Counter()
+        let clients = [FakeClient(), FakeClient()]
+        let session = ShellSession(format: .text) { counter.connects += 1; return clients[counter.connects - 1] }
+        _ = await session.run(line: "ls /")
+        await clients[0].close()
+        #expect(await session.run(line: "ls /").exitCode == .success)
+        #expect(counter.connects == 2)
+    }
+
+    @Test func connectionFailureIsExitThree() async {
+        let session = ShellSession(format: .text) { throw ZooKeeperError(code: .connectionLoss) }
+        let outcome = await session.run(line: "ls /")
+        #expect(outcome.exitCode == .connection)
+        #expect(outcome.stderr == "cannot connect: ConnectionLoss\n")
+        #expect(await session.run(line: "version").exitCode == .success)
+    }
+
+    @Test func jsonFormat() async {
+        let fake = FakeClient()
+        let session = ShellSession(format: .json) { fake }
+        #expect(await session.run(line: "getAllChildrenNumber /").stdout == "{\"path\":\"/\",\"count\":0}\n")
+        #expect(await session.run(line: "get /x").stderr
+                == "{\"error\":\"NoNode\",\"code\":-101,\"message\":\"Node does not exist\",\"path\":\"/x\"}\n")
+    }
+
+    @Test func scriptStatusKeepsTheLastFailure() {
+        var script = ScriptStatus(stopOnConnectionFailure: true)
+        var keep: Bool
+        keep = script.record(LineOutcome()); #expect(keep)
+        keep = script.record(LineOutcome(exitCode: .usage)); #expect(keep)
+        keep = script.record(LineOutcome(exitCode: .zookeeperError)); #expect(keep)
+        keep = script.record(LineOutcome()); #expect(keep)
+        keep = script.record(LineOutcome(skipped: true)); #expect(keep)
+        #expect(script.status == .zookeeperError)
+        keep = script.record(LineOutcome(exitCode: .connection)); #expect(!keep)
+        #expect(script.status == .connection)
+        var repl = ScriptStatus(stopOnConnectionFailure: false)
+        keep = repl.record(LineOutcome(exitCode: .connection)); #expect(keep)
+        keep = repl.record(LineOutcome(quit: true)); #expect(!keep)
+        #expect(repl.status == .connection)
+    }
+}
