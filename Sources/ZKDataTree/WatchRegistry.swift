@@ -31,11 +31,9 @@ public struct WatchTable: Sendable {
     public var isEmpty: Bool { paths.isEmpty }
 
     public mutating func add(_ path: String, _ watcher: WatcherID, mode: WatchMode) {
-        if let existing = paths[path]?[watcher] {
-            // A one-shot watch never replaces a persistent one on the same path.
-            if existing.isPersistent && mode == .standard { return }
-            if existing == .persistentRecursive { recursiveCount -= 1 }
-        }
+        // One mode per watcher and path, the last one set wins (Apache 3.8's WatcherModeManager):
+        // a one-shot watch set after a persistent one turns it into a one-shot.
+        if let existing = paths[path]?[watcher], existing == .persistentRecursive { recursiveCount -= 1 }
         paths[path, default: [:]][watcher] = mode
         byWatcher[watcher, default: []].insert(path)
         if mode == .persistentRecursive { recursiveCount += 1 }
@@ -112,14 +110,12 @@ public struct WatchRegistry: Sendable {
 
     public var totalCount: Int { data.count + child.count }
 
-    /// addWatch: persistent watches go in both tables, recursive ones only in the data table.
+    /// addWatch: both tables get the watch. A recursive one in the child table hears no child changes,
+    /// but it does hear a descendant's deletion there, as in Apache 3.8.0 (seen against the reference).
     public mutating func addPersistent(_ path: String, _ watcher: WatcherID, recursive: Bool) {
-        if recursive {
-            data.add(path, watcher, mode: .persistentRecursive)
-        } else {
-            data.add(path, watcher, mode: .persistent)
-            child.add(path, watcher, mode: .persistent)
-        }
+        let mode: WatchMode = recursive ? .persistentRecursive : .persistent
+        data.add(path, watcher, mode: mode)
+        child.add(path, watcher, mode: mode)
     }
 
     public mutating func removeWatcher(_ watcher: WatcherID) {
@@ -127,27 +123,32 @@ public struct WatchRegistry: Sendable {
         child.removeWatcher(watcher)
     }
 
-    /// Whether `watcher` has a watch of `type` on `path` (checkWatches).
+    /// Whether `watcher` has a watch of `type` on `path` (checkWatches). Data and children name the
+    /// table, whatever the watch's mode, as Apache's server does.
     public func contains(_ path: String, type: WatcherType, _ watcher: WatcherID) -> Bool {
         switch type {
-        case .children: return child.contains(path, watcher) { $0 == .standard }
-        case .data: return data.contains(path, watcher) { $0 == .standard }
+        case .children: return child.contains(path, watcher)
+        case .data: return data.contains(path, watcher)
         case .persistent: return data.contains(path, watcher) { $0 == .persistent }
         case .persistentRecursive: return data.contains(path, watcher) { $0 == .persistentRecursive }
         case .any: return child.contains(path, watcher) || data.contains(path, watcher)
         }
     }
 
-    /// removeWatches; true when something was removed.
+    /// removeWatches; true when something was removed. Data and children remove that table's watch
+    /// whatever its mode (so half of a persistent watch can go), as Apache's server does.
     public mutating func remove(_ path: String, type: WatcherType, _ watcher: WatcherID) -> Bool {
         switch type {
-        case .children: return child.remove(path, watcher) { $0 == .standard }
-        case .data: return data.remove(path, watcher) { $0 == .standard }
+        case .children: return child.remove(path, watcher)
+        case .data: return data.remove(path, watcher)
         case .persistent:
             let a = data.remove(path, watcher) { $0 == .persistent }
             let b = child.remove(path, watcher) { $0 == .persistent }
             return a || b
-        case .persistentRecursive: return data.remove(path, watcher) { $0 == .persistentRecursive }
+        case .persistentRecursive:
+            let a = data.remove(path, watcher) { $0 == .persistentRecursive }
+            let b = child.remove(path, watcher) { $0 == .persistentRecursive }
+            return a || b
         case .any:
             let a = child.remove(path, watcher)
             let b = data.remove(path, watcher)

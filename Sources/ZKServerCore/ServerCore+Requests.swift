@@ -86,7 +86,8 @@ extension ServerCore {
 
     static func multiResult(_ result: TxnResult, op: OpCode) -> MultiOpResult {
         switch result {
-        case .created(let path, let stat): return op == .create ? .create(path: path) : .create2(path: path, stat: stat, op: op)
+        // Apache labels every stat-returning create in a multi as create2, whatever its opcode.
+        case .created(let path, let stat): return op == .create ? .create(path: path) : .create2(path: path, stat: stat, op: .create2)
         case .deleted: return .delete
         case .setData(let stat): return .setData(stat)
         case .checked: return .check

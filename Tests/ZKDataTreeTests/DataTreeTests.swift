@@ -76,8 +76,8 @@ func txn(_ body: TxnBody, zxid: Int64, session: Int64 = 1, time: Int64 = 1000) -
         let seen = sink.events.map { "\($0.0) \($0.1.name) \($0.2)" }
         #expect(seen.filter { $0.hasPrefix("1 ") } == ["1 NodeCreated /x", "1 NodeCreated /x/y"])
         #expect(seen.filter { $0.hasPrefix("2 ") } == ["2 NodeCreated /x", "2 NodeChildrenChanged /x"])
-        // Persistent watches survive triggering.
-        #expect(tree.watches.totalCount == 3)
+        // Persistent watches survive triggering (each sits in both tables).
+        #expect(tree.watches.totalCount == 4)
     }
 
     @Test func failedMultiAppliesNothing() {
