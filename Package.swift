@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "zkserver", targets: ["zkserver"]),
         .executable(name: "zkcli", targets: ["zkcli"]),
+        .executable(name: "zkbench", targets: ["zkbench"]),
         .library(name: "ZKClient", targets: ["ZKClient"]),
     ],
     dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol"], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
+        .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", nioPosix], swiftSettings: strict),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient"], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),

@@ -77,6 +77,17 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         }
     }
 
+    /// autopurge: old snapshots and the logs only they needed, on the snapshot thread.
+    func purge(logDirectory: String, retain: Int) {
+        let snapshots = snapshotDirectory
+        snapshotThread.runIfActive(eventLoop: eventLoop) {
+            Purge.run(snapshotDirectory: snapshots, logDirectory: logDirectory, retain: retain)
+        }.whenSuccess { (plan: Purge.Plan) in
+            let removed = plan.deleteSnapshots.count + plan.deleteLogs.count
+            if removed > 0 { FileDescriptorOutput.standardError("zkserver: autopurge removed \(removed) files\n") }
+        }
+    }
+
     private func snapshotIfDue() {
         guard transactionsSinceSnapshot >= snapshotThreshold, !snapshotInFlight, let core else { return }
         takeSnapshot(core)

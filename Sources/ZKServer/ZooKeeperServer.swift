@@ -9,6 +9,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let runtime: ServerRuntime
     private var channel: (any Channel)?
+    private var purgeTask: RepeatedTask?
     public let config: ZooConfig
 
     /// What recovery found and repaired, for the start-up log.
@@ -59,11 +60,20 @@ public final class ZooKeeperServer: @unchecked Sendable {
             }
         channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
         try await runtime.eventLoop.submit { runtime.startTicking() }.get()
+        if config.autopurgePurgeInterval > 0, let log = runtime.durableLog {
+            let hours = TimeAmount.hours(Int64(config.autopurgePurgeInterval))
+            let logDirectory = config.dataLogDir + "/version-2"
+            let retain = config.autopurgeSnapRetainCount
+            purgeTask = runtime.eventLoop.scheduleRepeatedTask(initialDelay: hours, delay: hours) { _ in
+                log.purge(logDirectory: logDirectory, retain: retain)
+            }
+        }
     }
 
     public func shutdown() async throws {
         let runtime = self.runtime
         try? await runtime.eventLoop.submit { runtime.stopTicking() }.get()
+        purgeTask?.cancel()
         try await channel?.close()
         try await group.shutdownGracefully()
         runtime.durableLog?.shutdown()

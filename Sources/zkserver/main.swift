@@ -1,7 +1,8 @@
 import Foundation
 import ZKServer
 
-/// zkserver [-Dkey=value ...] path/to/zoo.cfg — as Apache's QuorumPeerMain takes it.
+/// zkserver [-Dkey=value ...] path/to/zoo.cfg — as Apache's QuorumPeerMain takes it — or a data-dir tool.
+if let status = Tools.run(Array(CommandLine.arguments.dropFirst())) { exit(status) }
 var properties: [String: String] = [:]
 var configPath: String?
 // Apache reads these as JVM flags; accept them the same way from the environment and the command line.
@@ -12,7 +13,7 @@ for argument in flagSources + CommandLine.arguments.dropFirst() {
         let pair = argument.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
         properties[pair[0]] = pair.count > 1 ? pair[1] : ""
     } else if argument == "-h" || argument == "--help" {
-        print("usage: zkserver [-Dkey=value ...] zoo.cfg")
+        print(Tools.usage, terminator: "")
         exit(0)
     } else if !argument.hasPrefix("-") {
         configPath = argument
