@@ -93,24 +93,32 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         takeSnapshot(core)
     }
 
-    /// Serializes the tree as it stands (on the event loop, so it is consistent), starts a new log file
-    /// for what follows, and writes the snapshot on its own thread.
+    /// Starts a fuzzy snapshot: a new log file for what follows, the tree serialized a few thousand nodes
+    /// per event-loop turn, the file written on its own thread.
     func takeSnapshot(_ core: ServerCore) {
         transactionsSinceSnapshot = 0
         snapshotThreshold = snapCount / 2 + Int.random(in: 0..<max(1, snapCount / 2))
         snapshotInFlight = true
-        let zxid = core.tree.lastProcessedZxid
-        var bytes = ByteBuffer()
         let sessions = core.sessions.sessions.values.sorted { $0.id < $1.id }.map { (id: $0.id, timeout: $0.timeout) }
-        SnapshotFormat.serialize(tree: core.tree, sessions: sessions, into: &bytes)
+        let serializer = SnapshotSerializer(tree: core.tree, sessions: sessions)
         let writer = self.writer
-        let directory = snapshotDirectory
-        let snapshotBytes = bytes
         logThread.runIfActive(eventLoop: eventLoop) { try writer.roll() }.whenFailure { error in
             fatalError("zkserver: transaction log roll failed: \(error)")
         }
+        continueSnapshot(serializer)
+    }
+
+    private func continueSnapshot(_ serializer: SnapshotSerializer) {
+        var serializer = serializer
+        guard serializer.step(budget: 5_000) else {
+            eventLoop.execute { [self] in continueSnapshot(serializer) }
+            return
+        }
+        let bytes = serializer.finish()
+        let zxid = serializer.startZxid
+        let directory = snapshotDirectory
         snapshotThread.runIfActive(eventLoop: eventLoop) {
-            try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: zxid), directory: directory, snapshotBytes)
+            try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: zxid), directory: directory, bytes)
         }.whenComplete { [self] result in
             snapshotInFlight = false
             if case .failure(let error) = result {

@@ -45,34 +45,18 @@ public enum SnapshotFormat {
         }
     }
 
-    /// Serializes the tree and sessions. Runs on the tree's own thread; the caller writes the bytes out.
+    /// Serializes the whole tree at once (tests and tools); the server uses `SnapshotSerializer` in steps.
     public static func serialize(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], into b: inout ByteBuffer) {
-        let start = b.writerIndex
-        b.writeJuteInt(magic); b.writeJuteInt(version); b.writeJuteLong(-1)
-        b.writeJuteInt(Int32(sessions.count))
-        for session in sessions { b.writeJuteLong(session.id); b.writeJuteInt(session.timeout) }
-        // ACL lists are stored once and referenced by number, as Apache's ACL cache does.
-        var references: [[ACL]: Int64] = [:]
-        var ordered: [[ACL]] = []
-        for node in tree.nodes.values where node.acl != ACL.openACLUnsafe && references[node.acl] == nil {
-            references[node.acl] = Int64(ordered.count + 1)
-            ordered.append(node.acl)
-        }
-        b.writeJuteInt(Int32(ordered.count))
-        for (index, acl) in ordered.enumerated() { b.writeJuteLong(Int64(index + 1)); b.writeJuteACLs(acl) }
-        var stack: [String] = ["/"]
-        while let path = stack.popLast() {
-            guard let node = tree.nodes[path] else { continue }
-            b.writeJuteString(path == "/" ? "" : path)
-            b.writeJuteBuffer(node.data)
-            b.writeJuteLong(node.acl == ACL.openACLUnsafe ? openACLReference : references[node.acl]!)
-            node.stat.encode(into: &b)
-            for child in node.children.sorted(by: >) { stack.append(ZNodePath.join(path, child)) }
-        }
-        b.writeJuteString("/")
+        var serializer = SnapshotSerializer(tree: tree, sessions: sessions)
+        while !serializer.step(budget: Int.max) {}
+        b.writeImmutableBuffer(serializer.finish())
+    }
+
+    /// The checksum and trailer that close a snapshot: the Adler32 of everything before, then "/".
+    static func seal(_ b: inout ByteBuffer) {
         let crc = b.withUnsafeReadableBytes { all -> UInt32 in
             var adler = Adler32()
-            adler.update(UnsafeRawBufferPointer(rebasing: all[(start - b.readerIndex)...]))
+            adler.update(all)
             return adler.value
         }
         b.writeJuteLong(Int64(crc))
