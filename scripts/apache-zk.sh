@@ -78,13 +78,14 @@ L4J
       -cp "$CP" org.apache.zookeeper.server.quorum.QuorumPeerMain "$DIR/zoo.cfg" \
       > "$DIR/stdout.log" 2>&1 < /dev/null &
     echo $! > "$DIR/pid"
-    for _ in $(seq 1 300); do
+    # ZK_START_SECONDS: how long to wait for imok (default 30; a large snapshot takes longer to load).
+    for _ in $(seq 1 $(( ${ZK_START_SECONDS:-30} * 10 ))); do
       ans="$(ruok "$PORT")"
       # "imok", or (when ruok is not whitelisted) "ruok is not executed because ..."
       if [ "$ans" = "imok" ] || [[ "$ans" == *"not in the whitelist"* ]]; then echo "apache-zk: up on 127.0.0.1:$PORT (pid $(cat "$DIR/pid"))"; exit 0; fi
       kill -0 "$(cat "$DIR/pid")" 2>/dev/null || { echo "apache-zk: died, see $DIR/zk.log $DIR/stdout.log" >&2; tail -20 "$DIR/stdout.log" >&2; exit 1; }
       sleep 0.1
     done
-    echo "apache-zk: no imok after 30s" >&2; stop; exit 1 ;;
+    echo "apache-zk: no imok after ${ZK_START_SECONDS:-30}s" >&2; stop; exit 1 ;;
   *) echo "usage: $0 start|stop DIR [PORT]" >&2; exit 2 ;;
 esac

@@ -38,6 +38,15 @@ func parseOptions() -> Options {
     return o
 }
 
+if CommandLine.arguments.dropFirst().first == "make-snapshot" {
+    do {
+        try MakeSnapshot.run(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("usage: zkbench make-snapshot DATADIR --nodes N [--size B]: \(error)\n".utf8))
+        exit(2)
+    }
+}
 let options = parseOptions()
 let root = "/zkbench"
 let payload = [UInt8](repeating: 0x61, count: options.size)
