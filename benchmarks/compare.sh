@@ -13,6 +13,8 @@ scripts/install-deps.sh >/dev/null
 swift build -c release --product zkserver >/dev/null
 swift build -c release --product zkbench >/dev/null
 BENCH=.build/release/zkbench
+# Apache as zkServer.sh runs it (its default 1000 MB heap, full JIT, default collector).
+export ZK_JVM_HEAP_OPTS="${ZK_JVM_HEAP_OPTS:--Xmx1000m}"
 WORK="$(mktemp -d /tmp/zk-compare-XXXXXX)"
 APACHE_PORT=24281; OURS_PORT=24381
 cleanup() {
@@ -23,19 +25,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ms_now() { date +%s%3N; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-wait_ruok() {  # port -> waits until the server answers imok
-  for _ in $(seq 1 600); do
-    if python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),0.2); s.sendall(b'ruok'); sys.exit(0 if s.recv(4)==b'imok' else 1)" 2>/dev/null; then return 0; fi
-    sleep 0.01
-  done
-  return 1
-}
 
-t0=$(ms_now)
-scripts/apache-zk.sh start "$WORK/apache" $APACHE_PORT >/dev/null
-apache_start=$(( $(ms_now) - t0 ))
+# Start times: from launch until the server answers ruok, measured by one process that launches it.
+read -r apache_start _ < <(python3 benchmarks/start_time.py $APACHE_PORT "$WORK/apache-start.log" scripts/apache-zk.sh start "$WORK/apache" $APACHE_PORT)
 APACHE_PID=$(cat "$WORK/apache/pid")
 
 mkdir -p "$WORK/ours/data"
@@ -47,11 +40,7 @@ clientPortAddress=127.0.0.1
 maxClientCnxns=0
 4lw.commands.whitelist=*
 CFG
-t0=$(ms_now)
-.build/release/zkserver "$WORK/ours/zoo.cfg" 2>"$WORK/ours/log" &
-OURS_PID=$!
-wait_ruok $OURS_PORT
-ours_start=$(( $(ms_now) - t0 ))
+read -r ours_start OURS_PID < <(python3 benchmarks/start_time.py $OURS_PORT "$WORK/ours/log" .build/release/zkserver "$WORK/ours/zoo.cfg")
 
 declare -A RESULT
 run() {  # name port mode
@@ -61,6 +50,9 @@ run() {  # name port mode
 }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
+# Warm-up (the JVM's JIT needs it; zkserver does not, but gets the same).
+$BENCH -server "127.0.0.1:$APACHE_PORT" --mode mixed --seconds "$SECONDS_PER_RUN" >/dev/null
+$BENCH -server "127.0.0.1:$OURS_PORT" --mode mixed --seconds "$SECONDS_PER_RUN" >/dev/null
 for mode in read write create mixed; do
   run apache $APACHE_PORT $mode
   run ours $OURS_PORT $mode

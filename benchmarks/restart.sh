@@ -11,6 +11,8 @@ NODES="${1:-1000000}"
 scripts/install-deps.sh >/dev/null
 swift build -c release --product zkserver >/dev/null
 swift build -c release --product zkbench >/dev/null
+# Apache as zkServer.sh runs it (its default 1000 MB heap, full JIT, default collector).
+export ZK_JVM_HEAP_OPTS="${ZK_JVM_HEAP_OPTS:--Xmx1000m}"
 WORK="$(mktemp -d /tmp/zk-restart-XXXXXX)"
 cleanup() {
   scripts/apache-zk.sh stop "$WORK/apache" >/dev/null 2>&1 || true

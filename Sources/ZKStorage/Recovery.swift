@@ -42,7 +42,7 @@ public enum Recovery {
         for (zxid, path) in snapshotFiles(snapshotDirectory) {
             do {
                 let contents = try SnapshotFormat.deserialize(try FileSystem.readFile(path))
-                tree.load(nodes: try SnapshotFormat.buildNodes(contents.nodes), lastProcessedZxid: zxid)
+                tree.load(nodes: contents.nodes, lastProcessedZxid: zxid)
                 for session in contents.sessions { sessions[session.id] = session.timeout }
                 snapshotZxid = zxid
                 notes.append("loaded \(path) (\(contents.nodes.count) nodes, \(contents.sessions.count) sessions)")

@@ -17,19 +17,10 @@ public enum SnapshotFormat {
 
     public static func fileName(zxid: Int64) -> String { "snapshot." + String(zxid, radix: 16) }
 
-    public struct Contents: Sendable {
+    /// What a snapshot holds: the nodes, already linked to their children, and the sessions.
+    public struct Contents {
         public var sessions: [(id: Int64, timeout: Int32)]
-        public var nodes: [String: NodeRecord]
-        public init(sessions: [(id: Int64, timeout: Int32)], nodes: [String: NodeRecord]) {
-            self.sessions = sessions; self.nodes = nodes
-        }
-    }
-
-    /// A node as stored: children are rebuilt from the paths.
-    public struct NodeRecord: Sendable {
-        public var data: [UInt8]?
-        public var acl: [ACL]
-        public var stat: StatPersisted
+        public var nodes: [String: ZNode]
     }
 
     public enum FormatError: Error, CustomStringConvertible, Equatable {
@@ -65,8 +56,9 @@ public enum SnapshotFormat {
 
     public static func deserialize(_ bytes: ByteBuffer) throws -> Contents {
         var b = bytes
-        func need<T>(_ what: String, _ body: () throws -> T) throws -> T {
-            do { return try body() } catch { throw FormatError.truncated(what) }
+        // The description is built only on failure: this runs three times per node.
+        func need<T>(_ what: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+            do { return try body() } catch { throw FormatError.truncated(what()) }
         }
         guard (try? b.readJuteInt()) == magic else { throw FormatError.badMagic }
         let v = try need("version") { try b.readJuteInt() }
@@ -87,14 +79,31 @@ public enum SnapshotFormat {
             let reference = try need("acl cache") { try b.readJuteLong() }
             acls[reference] = try need("acl cache") { try b.readJuteACLs() }
         }
-        var nodes: [String: NodeRecord] = [:]
+        // Nodes come depth first, so each parent is on the stack of the current path's ancestors:
+        // children are linked without looking parents up by path.
+        var nodes: [String: ZNode] = [:]
+        nodes.reserveCapacity(max(16, b.readableBytes / 160))
+        var ancestors: [(path: String, node: ZNode)] = []
         while true {
-            let path = try need("node path") { try b.readJuteString() }
-            if path == "/" { break }
+            let raw = try need("node path") { try b.readJuteString() }
+            if raw == "/" { break }
+            let path = raw.isEmpty ? "/" : raw
             let data = try need("data of \(path)") { try b.readJuteOptionalBuffer() }
             let reference = try need("acl of \(path)") { try b.readJuteLong() }
             let stat = try need("stat of \(path)") { try StatPersisted(from: &b) }
-            nodes[path.isEmpty ? "/" : path] = NodeRecord(data: data, acl: acls[reference] ?? ACL.openACLUnsafe, stat: stat)
+            let node = ZNode(data: data, acl: acls[reference] ?? ACL.openACLUnsafe, stat: stat)
+            nodes[path] = node
+            if path != "/" {
+                while let top = ancestors.last, !isParent(top.path, of: path) { ancestors.removeLast() }
+                if let parent = ancestors.last?.node {
+                    parent.children.insert(String(ZNodePath.childName(of: path)))
+                } else if let parentPath = ZNodePath.parentKey(of: path), let parent = nodes[parentPath] {
+                    parent.children.insert(String(ZNodePath.childName(of: path)))
+                } else {
+                    throw FormatError.missingParent(path)
+                }
+            }
+            ancestors.append((path, node))
         }
         let checked = bytes.readableBytes - b.readableBytes
         let computed = bytes.withUnsafeReadableBytes { all -> UInt32 in
@@ -107,15 +116,12 @@ public enum SnapshotFormat {
         return Contents(sessions: sessions, nodes: nodes)
     }
 
-    /// Builds ZNodes with their children sets from stored records.
-    public static func buildNodes(_ records: [String: NodeRecord]) throws -> [String: ZNode] {
-        var nodes: [String: ZNode] = [:]
-        nodes.reserveCapacity(records.count)
-        for (path, record) in records { nodes[path] = ZNode(data: record.data, acl: record.acl, stat: record.stat) }
-        for path in records.keys where path != "/" {
-            guard let parent = ZNodePath.parentKey(of: path), let parentNode = nodes[parent] else { throw FormatError.missingParent(path) }
-            parentNode.children.insert(String(ZNodePath.childName(of: path)))
-        }
-        return nodes
+    /// Whether `parent` is the parent path of `child`, without building strings.
+    static func isParent(_ parent: String, of child: String) -> Bool {
+        let p = parent.utf8, c = child.utf8
+        guard let lastSlash = c.lastIndex(of: UInt8(ascii: "/")) else { return false }
+        let parentLength = c.distance(from: c.startIndex, to: lastSlash)
+        if parent == "/" { return parentLength == 0 }
+        return parentLength == p.count && c.starts(with: p)
     }
 }

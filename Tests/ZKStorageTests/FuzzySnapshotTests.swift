@@ -71,7 +71,7 @@ import ZKProtocol
         #expect(during.count > 20)
         let contents = try SnapshotFormat.deserialize(serializer.finish())
         let restored = DataTree()
-        restored.load(nodes: try SnapshotFormat.buildNodes(contents.nodes), lastProcessedZxid: serializer.startZxid)
+        restored.load(nodes: contents.nodes, lastProcessedZxid: serializer.startZxid)
         for t in during where t.zxid > restored.lastProcessedZxid { _ = restored.apply(t, sink: &sink) }
         assertSame(live, restored)
     }

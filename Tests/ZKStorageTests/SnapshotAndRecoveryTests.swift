@@ -30,7 +30,7 @@ import ZKProtocol
         let contents = try SnapshotFormat.deserialize(bytes)
         #expect(contents.sessions.map(\.id) == [0x77])
         let restored = DataTree(extendedTypesEnabled: true)
-        restored.load(nodes: try SnapshotFormat.buildNodes(contents.nodes), lastProcessedZxid: 5)
+        restored.load(nodes: contents.nodes, lastProcessedZxid: 5)
         #expect(Set(restored.nodes.keys) == Set(tree.nodes.keys))
         for (path, node) in tree.nodes {
             let other = restored.nodes[path]!
