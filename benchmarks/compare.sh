@@ -4,26 +4,10 @@
 # that above 1 always means zkserver is better). Both servers: standalone, 127.0.0.1, fsync on, the
 # same disk. Not a test: numbers vary with the machine; the ratios are what matter.
 #   benchmarks/compare.sh [seconds-per-run]
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-export PATH="/opt/swift/usr/bin:$PATH"
 SECONDS_PER_RUN="${1:-5}"
-scripts/install-deps.sh >/dev/null
-swift build -c release --product zkserver >/dev/null
-swift build -c release --product zkbench >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BENCH=.build/release/zkbench
-# Apache as zkServer.sh runs it (its default 1000 MB heap, full JIT, default collector).
-export ZK_JVM_HEAP_OPTS="${ZK_JVM_HEAP_OPTS:--Xmx1000m}"
-WORK="$(mktemp -d /tmp/zk-compare-XXXXXX)"
 APACHE_PORT=24281; OURS_PORT=24381
-cleanup() {
-  scripts/apache-zk.sh stop "$WORK/apache" >/dev/null 2>&1 || true
-  [ -n "${OURS_PID:-}" ] && kill "$OURS_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
@@ -59,7 +43,6 @@ for mode in read write create mixed; do
 done
 apache_rss=$(rss_kb "$APACHE_PID"); ours_rss=$(rss_kb "$OURS_PID")
 
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else 0))" "$1" "$2"; }
 printf "%-26s %14s %14s %8s\n" "measure" "Apache 3.8.0" "zkserver" "ratio"
 for mode in read write create mixed; do
   a=${RESULT[apache.$mode]}; o=${RESULT[ours.$mode]}

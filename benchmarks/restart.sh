@@ -3,24 +3,8 @@
 # written in Apache's format by `zkbench make-snapshot`) is loaded by Apache ZooKeeper 3.8.0 and by
 # zkserver; each is timed from launch until `srvr` reports every node. Not a test.
 #   benchmarks/restart.sh [nodes]
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-export PATH="/opt/swift/usr/bin:$PATH"
 NODES="${1:-1000000}"
-scripts/install-deps.sh >/dev/null
-swift build -c release --product zkserver >/dev/null
-swift build -c release --product zkbench >/dev/null
-# Apache as zkServer.sh runs it (its default 1000 MB heap, full JIT, default collector).
-export ZK_JVM_HEAP_OPTS="${ZK_JVM_HEAP_OPTS:--Xmx1000m}"
-WORK="$(mktemp -d /tmp/zk-restart-XXXXXX)"
-cleanup() {
-  scripts/apache-zk.sh stop "$WORK/apache" >/dev/null 2>&1 || true
-  [ -n "${OURS_PID:-}" ] && kill "$OURS_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 .build/release/zkbench make-snapshot "$WORK/seed" --nodes "$NODES"
 EXPECTED=$((NODES + NODES / 1000 + 6))   # nodes + parents + /bench + Apache's 5 system entries
 ms_now() { date +%s%3N; }
@@ -69,7 +53,6 @@ wait_count 24581
 ours_ms=$(( $(ms_now) - t0 ))
 ours_rss=$(awk '/VmRSS/ {print $2}' "/proc/$OURS_PID/status")
 
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else 0))" "$1" "$2"; }
 printf "%-30s %14s %14s %8s\n" "$NODES znodes" "Apache 3.8.0" "zkserver" "ratio"
 printf "%-30s %14s %14s %8s\n" "restart until served (ms)" "$apache_ms" "$ours_ms" "$(ratio "$apache_ms" "$ours_ms")x"
 printf "%-30s %14s %14s %8s\n" "RSS with the tree (KiB)" "$apache_rss" "$ours_rss" "$(ratio "$apache_rss" "$ours_rss")x"
