@@ -16,7 +16,18 @@ public struct RequestPreparer {
     /// Pending view: nil value = the node will have been deleted.
     private var overlay: [String: ChangeRecord?] = [:]
     /// One entry per change, oldest first, with what the overlay held before it (for rollback).
-    private var overlayZxids: [(zxid: Int64, path: String, previous: ChangeRecord??)] = []
+    /// Entries before `firstLive` are already applied; the array is compacted now and then.
+    private var changes: [PendingChange] = []
+    private var firstLive = 0
+    /// The zxid of each path's newest pending change: only that one may clear the path's overlay entry.
+    private var latestZxid: [String: Int64] = [:]
+
+    struct PendingChange {
+        var zxid: Int64
+        var path: String
+        var previous: ChangeRecord??
+        var previousLatest: Int64?
+    }
 
     public init() {}
 
@@ -33,17 +44,23 @@ public struct RequestPreparer {
         }
     }
 
-    /// Forgets pending changes that the tree now reflects.
+    /// Forgets pending changes that the tree now reflects. Amortised O(1) per change.
     public mutating func applied(through zxid: Int64) {
-        guard !overlayZxids.isEmpty else { return }
-        var keep: [(zxid: Int64, path: String, previous: ChangeRecord??)] = []
-        var dropped: [String] = []
-        for entry in overlayZxids {
-            if entry.zxid <= zxid { dropped.append(entry.path) } else { keep.append(entry) }
+        while firstLive < changes.count && changes[firstLive].zxid <= zxid {
+            let change = changes[firstLive]
+            if latestZxid[change.path] == change.zxid {
+                overlay[change.path] = nil
+                latestZxid[change.path] = nil
+            }
+            firstLive += 1
         }
-        overlayZxids = keep
-        let stillPending = Set(keep.map(\.path))
-        for path in dropped where !stillPending.contains(path) { overlay[path] = nil }
+        if firstLive == changes.count {
+            changes.removeAll(keepingCapacity: true)
+            firstLive = 0
+        } else if firstLive > 1024 && firstLive * 2 > changes.count {
+            changes.removeFirst(firstLive)
+            firstLive = 0
+        }
     }
 
     public var hasPendingChanges: Bool { !overlay.isEmpty }
@@ -62,15 +79,16 @@ public struct RequestPreparer {
 
     private mutating func add(_ path: String, _ record: ChangeRecord?, zxid: Int64) {
         let key = path.isEmpty ? "/" : path
-        overlayZxids.append((zxid, key, overlay[key]))
+        changes.append(PendingChange(zxid: zxid, path: key, previous: overlay[key], previousLatest: latestZxid[key]))
         overlay[key] = .some(record)
+        latestZxid[key] = zxid
     }
 
     // MARK: - Preparing
 
     /// The transaction body for a write; failures come back as `.error(code)`, which Apache also logs.
     public mutating func prepare(_ body: ClientRequest.Body, op: OpCode, context: Context, tree: DataTree) -> TxnBody {
-        let mark = overlayZxids.count
+        let mark = changes.count
         do throws(ErrorCode) {
             if case .multi(let multi) = body {
                 guard context.sessionIsLive else { throw .sessionExpired }
@@ -84,15 +102,16 @@ public struct RequestPreparer {
     }
 
     private mutating func rollback(to mark: Int) {
-        guard overlayZxids.count > mark else { return }
-        for entry in overlayZxids[mark...].reversed() {
+        guard changes.count > mark else { return }
+        for entry in changes[mark...].reversed() {
             if let previous = entry.previous { overlay[entry.path] = previous } else { overlay[entry.path] = nil }
+            latestZxid[entry.path] = entry.previousLatest
         }
-        overlayZxids.removeSubrange(mark...)
+        changes.removeSubrange(mark...)
     }
 
     private mutating func prepareMulti(_ ops: [MultiOp], context: Context, tree: DataTree) -> TxnBody {
-        let mark = overlayZxids.count
+        let mark = changes.count
         var bodies: [TxnBody] = []
         var failed = false
         for op in ops {
