@@ -18,6 +18,9 @@ export ZKSERVER_BIN="$ROOT/.build/debug/zkserver"
 echo "== compatibility suite (Apache ZooKeeper 3.8.0 vs zkserver, kazoo and the Java client)"
 timeout 900 .venv/bin/pytest Tests/compat -q -rs || status=1
 
+echo "== zkcli's interactive shell through a pseudo-terminal (tmux)"
+timeout 300 .venv/bin/pytest Tests/zkcli -q -rs || status=1
+
 echo "== durability: SIGKILL + simulated power cut under load"
 timeout 900 .venv/bin/pytest Tests/durability -q -rs || status=1
 

@@ -73,6 +73,12 @@ public actor ShellSession {
         return (client.connectedHost, client.state.description)
     }
 
+    /// Children of `path` for tab completion: only over an open session, and empty on any error.
+    public func childrenForCompletion(_ path: String) async -> [String] {
+        guard let client else { return [] }
+        return (try? await client.getChildren(path, watch: false)) ?? []
+    }
+
     public func close() async {
         if let client { await client.close() }
         client = nil

@@ -73,10 +73,15 @@ let interactive = isatty(STDIN_FILENO) != 0
 var status = ScriptStatus(stopOnConnectionFailure: !interactive)
 if interactive {
     emit(await session.connect())
+    // Ctrl-C must not take the shell down with it (zkCli.sh 3.8's complaint); Ctrl-D or quit leaves.
+    signal(SIGINT, SIG_IGN)
+    LineEditor.start(session: session)
     while true {
         let (host, state) = await session.promptState()
-        writeAll(STDOUT_FILENO, "[zk: \(host ?? invocation.server)(\(state)) /] ")
-        guard let line = readLine(strippingNewline: true) else { writeAll(STDOUT_FILENO, "\n"); break }
+        guard let line = LineEditor.readLine(prompt: "[zk: \(host ?? invocation.server)(\(state)) /] ") else {
+            writeAll(STDOUT_FILENO, "\n")
+            break
+        }
         let outcome = await session.run(line: line)
         emit(outcome)
         if !status.record(outcome) { break }
