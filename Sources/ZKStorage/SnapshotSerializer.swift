@@ -3,7 +3,7 @@ import ZKDataTree
 import ZKJute
 import ZKProtocol
 
-/// Writes a fuzzy snapshot a few thousand nodes at a time, so the server keeps serving between steps
+/// Writes a fuzzy snapshot a thousand or so nodes at a time, so the server keeps serving between steps
 /// (on its own thread: no locks, no copy of the tree). Transactions applied between steps may or may not
 /// show in it; the snapshot is named by the zxid at its start and replaying the log from there repairs
 /// the difference, as with Apache's fuzzy snapshots. Two rules keep that replay sound:
