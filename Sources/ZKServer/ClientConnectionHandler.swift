@@ -54,6 +54,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             firstBytesChecked = true
             if let word = FourLetterWord(code: code) {
                 cumulation = nil
+                if word == .dirs || word == .conf { runtime.refreshDirectorySizes() }
                 let text = runtime.core.fourLetterWord(word, environment: runtime.environment, now: SystemClock.now())
                 runtime.sendText(id, text)
                 return

@@ -4,6 +4,7 @@ import ZKDataTree
 import ZKJute
 import ZKProtocol
 import ZKServerCore
+import ZKStorage
 
 /// Connects the core to sockets. Everything here runs on one event loop, so the core needs no locks;
 /// replies are gathered per connection and written with one flush per read batch.
@@ -46,6 +47,15 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
     }
 
     func stopTicking() { tickTask?.cancel() }
+
+    /// dirs and conf report what the data dirs hold now (Apache sums the files of version-2/).
+    func refreshDirectorySizes() {
+        func size(_ directory: String) -> Int64 {
+            FileSystem.list(directory).reduce(0) { $0 + FileSystem.size(directory + "/" + $1) }
+        }
+        environment.dataDirSize = size(config.dataDir + "/version-2")
+        environment.dataLogSize = size(config.dataLogDir + "/version-2")
+    }
 
     // MARK: Connections
 

@@ -69,6 +69,16 @@ import ZKServer
         socket.close()
         #expect(String(decoding: bytes, as: UTF8.self) == "imok")
         #expect(closed)
+        // dirs reports the bytes the log holds (preallocated, so never zero once a write landed).
+        let zk = try await fixture.client()
+        _ = try await zk.create("/sized", data: Array(repeating: 1, count: 100))
+        await zk.close()
+        let dirs = try RawSocket(port: fixture.port)
+        dirs.send(Array("dirs".utf8))
+        let text = String(decoding: dirs.readToEnd().bytes, as: UTF8.self)
+        dirs.close()
+        #expect(text.hasPrefix("datadir_size: "))
+        #expect(!text.contains("logdir_size: 0\n"), "\(text)")
         try await fixture.stop()
     }
 
