@@ -31,7 +31,7 @@ public struct ConnectString: Hashable, Sendable {
         }
         var hosts: [HostPort] = []
         for entry in hostPart.split(separator: ",", omittingEmptySubsequences: true) {
-            let trimmed = entry.trimmingSpaces()
+            let trimmed = entry.trimmingBlanks()
             guard !trimmed.isEmpty else { continue }
             guard let hostPort = Self.parseHost(trimmed) else { throw invalid }
             hosts.append(hostPort)
@@ -66,15 +66,6 @@ public struct ConnectString: Hashable, Sendable {
             if segment.isEmpty || segment == "." || segment == ".." || segment.contains("\u{0}") { return false }
         }
         return true
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return s
     }
 }
 

@@ -106,13 +106,8 @@ public struct ClientRequest: Sendable, Hashable {
 }
 
 extension ClientRequest {
-    /// Whether the request becomes a transaction.
-    public var isWrite: Bool {
-        switch body {
-        case .create, .createTTL, .delete, .setData, .setACL, .check, .multi, .closeSession: return true
-        default: return false
-        }
-    }
+    /// Whether the request becomes a transaction (reconfig does not: a standalone server answers it at once).
+    public var isWrite: Bool { opCode.map { $0.isWrite && $0 != .reconfig } ?? false }
 }
 
 extension ClientRequest.Body {

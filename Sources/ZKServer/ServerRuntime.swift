@@ -134,7 +134,6 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
                 guard let channel = channels[id] else { continue }
                 if toClose.contains(id) { continue }
                 channel.writeAndFlush(buffer, promise: nil)
-                _ = buffer
             }
             for id in toClose {
                 guard let channel = channels[id] else { continue }

@@ -67,13 +67,13 @@ public struct ZooConfig: Sendable {
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.trimmingWhitespace
+            let line = String(rawLine.trimmingBlanks())
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
             guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw ParseError(file: path, line: lineNumber, key: line, message: "expected key=value")
             }
-            let key = line[..<separator].trimmingWhitespace
-            let value = line[line.index(after: separator)...].trimmingWhitespace
+            let key = String(line[..<separator].trimmingBlanks())
+            let value = String(line[line.index(after: separator)...].trimmingBlanks())
             try config.apply(key: key, value: value, file: path, line: lineNumber)
         }
         // System properties override nothing already set explicitly in the file, except the ones only Apache reads that way.
@@ -97,7 +97,7 @@ public struct ZooConfig: Sendable {
     }
 
     static func whitelist(_ value: String) -> Set<String> {
-        Set(value.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty })
+        Set(value.split(separator: ",").map { String($0.trimmingBlanks()) }.filter { !$0.isEmpty })
     }
 
     private mutating func apply(key: String, value: String, file: String, line: Int) throws(ParseError) {
@@ -190,11 +190,3 @@ public struct ZooConfig: Sendable {
     }
 }
 
-extension StringProtocol {
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -44,7 +44,7 @@ extension ServerCore {
                 reply(id, xid: xid, IntRecord(value: Int32(clamping: tree.descendantCount(r.path))))
             case .getEphemerals(let r):
                 let all = tree.ephemerals[connection.sessionId] ?? []
-                let prefix = r.path.trimmingSpaces
+                let prefix = String(r.path.trimmingBlanks())
                 let matching = (prefix.isEmpty || prefix == "/") ? Array(all) : all.filter { $0.hasPrefix(prefix) }
                 reply(id, xid: xid, StringsRecord(strings: matching.sorted()))
             case .addWatch(let r):
@@ -132,11 +132,3 @@ extension ServerCore {
     }
 }
 
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
-}

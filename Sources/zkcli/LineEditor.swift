@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLibEdit
 import Dispatch
+import ZKProtocol
 import ZKShell
 
 /// The interactive line editor: libedit (history with reverse search, emacs keys) plus tab completion
@@ -27,7 +28,7 @@ enum LineEditor {
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         let line = String(cString: raw)
-        if !line.trimmingSpaces.isEmpty {
+        if !line.trimmingBlanks().isEmpty {
             add_history(raw)
             if let historyPath { _ = write_history(historyPath) }
         }
@@ -66,11 +67,3 @@ enum LineEditor {
     final class ResultBox: @unchecked Sendable { var value: [String] = [] }
 }
 
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
-}
