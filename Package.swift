@@ -33,11 +33,11 @@ let package = Package(
         // I/O shells.
         .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: strict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
-        .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol"], swiftSettings: strict),
+        .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
         .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix], swiftSettings: strict),
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", providers: [.apt(["libedit-dev"])]),
-        .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit"], swiftSettings: strict),
+        .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", nioPosix], swiftSettings: strict),

@@ -7,8 +7,10 @@ public enum CommandResult: Sendable, Hashable {
     /// ls: children sorted.
     case children(path: String, children: [String], stat: Stat, showStat: Bool)
     /// ls -R: the path and every descendant, depth first, siblings sorted.
-    case tree(path: String, paths: [String])
-    case data(path: String, data: [UInt8], stat: Stat, showStat: Bool)
+    case subtreePaths(path: String, paths: [String])
+    case data(path: String, data: [UInt8], stat: Stat, showStat: Bool, format: DataFormat)
+    /// get -o: the data went to a file.
+    case dataSaved(path: String, file: String, stat: Stat, showStat: Bool)
     /// set, setAcl and stat: the node's stat after the command.
     case nodeStat(path: String, stat: Stat, showStat: Bool)
     case created(path: String, stat: Stat)
@@ -24,9 +26,108 @@ public enum CommandResult: Sendable, Hashable {
     /// help: one command, or all of them.
     case help([CommandSpec], single: Bool)
     case quit
+    /// addWatch, removewatches, setquota, delquota, close, connect: zkCli.sh prints nothing.
+    case done(command: String, path: String?)
+    /// config and reconfig: the configuration's lines.
+    case configuration(lines: [String], stat: Stat, showStat: Bool, reconfigured: Bool)
+    case quota(path: String, limits: QuotaStats?, usage: QuotaStats?)
+    case history([HistoryEntry])
+    case printWatches(Bool)
+    /// cd and pwd.
+    case currentNode(String)
+    case tree(path: String, entries: [TreeEntry], sizes: Bool)
+    case found(path: String, paths: [String])
+    case matches(path: String, matches: [GrepMatch], pathsOnly: Bool)
+    /// cp and mv.
+    case copied(from: String, to: String, count: Int, moved: Bool, atomic: Bool)
+    case exported(path: String, document: JSONValue, file: String?, count: Int)
+    case imported(path: String, created: Int, updated: Int)
+    /// watch at the prompt: streaming in the background from now on.
+    case watching(path: String, recursive: Bool)
+    /// One event of `watch` (or of a one-shot `-w` watch when printwatches is on).
+    case event(WatchEventLine)
+    case unwatched([String])
+    case fourLetterWord(word: String, answers: [ServerAnswer])
+    case ensemble([MemberStatus])
+}
+
+public struct HistoryEntry: Sendable, Hashable {
+    public var number: Int
+    public var line: String
+}
+
+/// A node of `tree`, in depth-first pre-order.
+public struct TreeEntry: Sendable, Hashable {
+    public var path: String
+    public var depth: Int
+    public var dataLength: Int32
+    public var numChildren: Int32
+    public var ephemeral: Bool
+    /// The last of its siblings, so the drawing closes the branch.
+    public var isLastSibling: Bool
+}
+
+public struct GrepMatch: Sendable, Hashable {
+    public var path: String
+    /// The matching lines of the node's data (one entry per line; binary data is matched as escaped text).
+    public var lines: [String]
+}
+
+/// A quota's limits or usage (StatsTrack: count=…,bytes=… and the hard limits); -1 means unset.
+public struct QuotaStats: Sendable, Hashable {
+    public var count: Int64 = -1
+    public var bytes: Int64 = -1
+    public var countHardLimit: Int64 = -1
+    public var bytesHardLimit: Int64 = -1
+
+    public init(count: Int64 = -1, bytes: Int64 = -1, countHardLimit: Int64 = -1, bytesHardLimit: Int64 = -1) {
+        self.count = count; self.bytes = bytes; self.countHardLimit = countHardLimit; self.bytesHardLimit = bytesHardLimit
+    }
+}
+
+public struct WatchEventLine: Sendable, Hashable {
+    public var type: EventType
+    public var state: KeeperState
+    public var path: String
+    /// True for events of zkcli's own `watch`, shown one per line; false for zkCli.sh's WATCHER:: blocks.
+    public var streamed: Bool
+
+    public init(type: EventType, state: KeeperState, path: String, streamed: Bool) {
+        self.type = type; self.state = state; self.path = path; self.streamed = streamed
+    }
+}
+
+/// One server's answer to a four-letter word.
+public struct ServerAnswer: Sendable, Hashable {
+    public var server: String
+    public var text: String?
+    public var error: String?
+
+    public init(server: String, text: String? = nil, error: String? = nil) {
+        self.server = server; self.text = text; self.error = error
+    }
+}
+
+/// One row of `ensemble`.
+public struct MemberStatus: Sendable, Hashable {
+    public var server: String
+    /// leader, follower, observer, standalone, read-only; nil when it did not answer.
+    public var mode: String?
+    public var zxid: Int64?
+    public var latency: String?
+    public var connections: Int?
+    public var outstanding: Int?
+    public var znodes: Int?
+    /// Leader only: followers in sync / all learners.
+    public var syncedFollowers: Int?
+    public var error: String?
+
+    public init(server: String) { self.server = server }
+
+    public var epoch: Int64? { zxid.map { $0 >> 32 } }
 }
 
 public enum ShellVersion {
     /// The ZooKeeper release whose shell we follow, then ours.
-    public static let string = "3.8.0 (swift-zookeeper zkcli 0.1.0)"
+    public static let string = "3.8.0 (swift-zookeeper zkcli 0.2.0)"
 }

@@ -1,8 +1,10 @@
 /// Tab completion from the command model: command names first, then the command's flags, then znode
-/// paths (from the live tree, through `children`) where the command takes a path.
+/// paths (from the live tree, through `children`) where the command takes a path, relative to `cwd` when
+/// the word is.
 public enum Completion {
     /// Candidates for `word`, which starts at `wordStart` in `line`; each replaces the whole word.
-    public static func candidates(line: String, word: String, wordStart: Int, children: (String) -> [String]) -> [String] {
+    public static func candidates(line: String, word: String, wordStart: Int, cwd: String = "/",
+                                  children: (String) -> [String]) -> [String] {
         let before = String(line.prefix(wordStart))
         let previous = before.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let commandName = previous.first else {
@@ -10,22 +12,32 @@ public enum Completion {
         }
         guard let spec = CommandTable.spec(named: commandName) else { return [] }
         if word.hasPrefix("-") {
-            return spec.flags.map { "-\($0.letter)" }.filter { $0.hasPrefix(word) }
+            return spec.flags.map(\.spelling).filter { $0.hasPrefix(word) }
         }
         if spec.arguments.contains(where: { $0.kind == .command }) {
             return commandNames.filter { $0.hasPrefix(word) }
         }
-        guard spec.arguments.contains(where: { $0.kind == .path }), word.isEmpty || word.hasPrefix("/") else { return [] }
-        return paths(completing: word.isEmpty ? "/" : word, children: children)
+        if spec.name == "printwatches" { return ["off", "on"].filter { $0.hasPrefix(word) } }
+        if spec.name == "4lw" { return CommandTable.fourLetterWords.filter { $0.hasPrefix(word) } }
+        guard spec.arguments.contains(where: { $0.kind == .path }) else { return [] }
+        return paths(completing: word, cwd: cwd, children: children)
     }
 
-    /// "/a/b" → children of "/a" starting with "b", as full paths; "/a/" → all children of "/a".
-    public static func paths(completing word: String, children: (String) -> [String]) -> [String] {
-        guard let slash = word.lastIndex(of: "/") else { return [] }
-        let directory = String(word[..<slash])
-        let partial = String(word[word.index(after: slash)...])
-        let parent = directory.isEmpty ? "/" : directory
-        return children(parent).filter { $0.hasPrefix(partial) }.sorted().map { directory + "/" + $0 }
+    /// "/a/b" → children of "/a" starting with "b", as full paths; "/a/" → all children of "/a". A relative
+    /// word completes against `cwd` and stays relative ("b" → "bc", "x/y" → "x/yz").
+    public static func paths(completing word: String, cwd: String = "/", children: (String) -> [String]) -> [String] {
+        let absolute = word.hasPrefix("/")
+        let slash = word.lastIndex(of: "/")
+        let typedDirectory = slash.map { String(word[..<$0]) } ?? ""
+        let partial = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        let parent: String
+        if absolute {
+            parent = typedDirectory.isEmpty ? "/" : PathResolution.resolve(typedDirectory, cwd: "/")
+        } else {
+            parent = typedDirectory.isEmpty ? cwd : PathResolution.resolve(typedDirectory, cwd: cwd)
+        }
+        let prefix = slash == nil ? "" : typedDirectory + "/"
+        return children(parent).filter { $0.hasPrefix(partial) }.sorted().map { prefix + $0 }
     }
 
     static var commandNames: [String] {

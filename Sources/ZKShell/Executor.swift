@@ -1,7 +1,8 @@
 import ZKClient
 import ZKProtocol
 
-/// Runs one `Command` against a client. No output here: the result goes to a renderer.
+/// Runs one server command against a client. No output here: the result goes to a renderer. Commands that
+/// concern the shell itself (cd, history, watch, connect…) are the session's; admin queries are `AdminQueries`.
 public struct Executor: Sendable {
     public let client: any ShellClient
 
@@ -15,7 +16,7 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Commands that need no server.
+    /// Commands that need neither a server nor the session's state.
     public static func local(_ command: Command) -> CommandResult? {
         switch command {
         case .version: return .version(ShellVersion.string)
@@ -30,25 +31,30 @@ public struct Executor: Sendable {
     func run(_ command: Command) async throws -> CommandResult {
         if let result = Self.local(command) { return result }
         switch command {
-        case .ls(let path, let stat, let recursive):
-            if recursive { return .tree(path: path, paths: try await subtree(path)) }
-            let (children, nodeStat) = try await client.getChildren2(path, watch: false)
+        case .ls(let path, let stat, let watch, let recursive):
+            if recursive { return .subtreePaths(path: path, paths: try await subtree(path)) }
+            let (children, nodeStat) = try await client.getChildren2(path, watch: watch)
             return .children(path: path, children: children.sorted(), stat: nodeStat, showStat: stat)
-        case .get(let path, let stat):
-            let (data, nodeStat) = try await client.getData(path, watch: false)
-            return .data(path: path, data: data, stat: nodeStat, showStat: stat)
+        case .get(let path, let stat, let watch, let format, let outputFile):
+            let (data, nodeStat) = try await client.getData(path, watch: watch)
+            if let outputFile {
+                try LocalFile.write(data, to: outputFile)
+                return .dataSaved(path: path, file: outputFile, stat: nodeStat, showStat: stat)
+            }
+            return .data(path: path, data: data, stat: nodeStat, showStat: stat, format: format)
         case .set(let path, let data, let version, let stat):
-            return .nodeStat(path: path, stat: try await client.setData(path, data: data, version: version), showStat: stat)
+            let bytes = try LocalFile.bytes(data)
+            return .nodeStat(path: path, stat: try await client.setData(path, data: bytes, version: version), showStat: stat)
         case .create(let path, let data, let acl, let mode, let ttl):
-            let (created, stat) = try await client.create2(path, data: data, acl: acl, mode: mode, ttl: ttl)
+            let (created, stat) = try await client.create2(path, data: try LocalFile.bytes(data), acl: acl, mode: mode, ttl: ttl)
             return .created(path: created, stat: stat)
         case .delete(let path, let version):
             try await client.delete(path, version: version)
             return .deleted(path: path, count: 1)
-        case .deleteAll(let path):
-            return .deleted(path: path, count: try await deleteAll(path))
-        case .stat(let path):
-            guard let stat = try await client.exists(path, watch: false) else {
+        case .deleteAll(let path, let batchSize):
+            return .deleted(path: path, count: try await deleteAll(path, batchSize: batchSize))
+        case .stat(let path, let watch):
+            guard let stat = try await client.exists(path, watch: watch) else {
                 throw ZooKeeperError(code: .noNode, path: path)
             }
             return .nodeStat(path: path, stat: stat, showStat: true)
@@ -76,43 +82,76 @@ public struct Executor: Sendable {
             return .ephemerals(path: path ?? "/", paths: try await client.getEphemerals(path ?? "/").sorted())
         case .getAllChildrenNumber(let path):
             return .childCount(path: path, count: try await client.getAllChildrenNumber(path))
-        case .version, .help, .quit:
-            preconditionFailure("answered locally above")
-        }
-    }
-
-    /// The path and all its descendants in depth-first pre-order, siblings sorted (Apache's visitSubTreeDFS).
-    func subtree(_ root: String) async throws -> [String] {
-        var result: [String] = []
-        var stack = [root]
-        while let path = stack.popLast() {
-            result.append(path)
-            let children: [String]
+        case .addWatch(let path, let mode):
+            try await client.addWatch(path, mode: mode)
+            return .done(command: "addWatch", path: path)
+        case .removeWatches(let path, let type, let local):
             do {
-                children = try await client.getChildren(path, watch: false)
-            } catch let error as ZooKeeperError where error.code == .noNode && path != root {
-                continue  // removed while we walked
+                try await client.removeWatches(path, type: type)
+            } catch let error as ZooKeeperError where local && ShellError.sessionCodes.contains(error.code) {
+                // -l: the server is out of reach; what the shell tracks is gone all the same.
             }
-            stack.append(contentsOf: children.sorted().reversed().map { Self.join(path, $0) })
+            return .done(command: "removewatches", path: path)
+        case .config(let membershipOnly, let watch, let stat):
+            let (data, nodeStat) = try await client.getConfig(watch: watch)
+            return .configuration(lines: Self.configLines(data, membershipOnly: membershipOnly), stat: nodeStat,
+                                  showStat: stat, reconfigured: false)
+        case .reconfig(let change, let version, let stat):
+            let (data, nodeStat) = try await reconfig(change, fromVersion: version)
+            return .configuration(lines: Self.configLines(data, membershipOnly: false), stat: nodeStat, showStat: stat,
+                                  reconfigured: true)
+        case .listQuota(let path):
+            return try await listQuota(path)
+        case .setQuota(let path, let limit, let value):
+            try await setQuota(path, limit: limit, value: value)
+            return .done(command: "setquota", path: path)
+        case .delQuota(let path, let limit):
+            try await delQuota(path, limit: limit)
+            return .done(command: "delquota", path: path)
+        case .tree(let path, let depth, let sizes):
+            return .tree(path: path, entries: try await treeEntries(path, maxDepth: depth), sizes: sizes)
+        case .find(let path, let name, let ephemeralOnly, let depth):
+            return .found(path: path, paths: try await find(path, name: name, ephemeralOnly: ephemeralOnly, maxDepth: depth))
+        case .grep(let path, let pattern, let ignoreCase, let pathsOnly):
+            return .matches(path: path, matches: try await grep(path, pattern: pattern, ignoreCase: ignoreCase),
+                            pathsOnly: pathsOnly)
+        case .copy(let from, let to):
+            return try await copy(from: from, to: to, move: false)
+        case .move(let from, let to):
+            return try await copy(from: from, to: to, move: true)
+        case .export(let path, let file):
+            let (document, count) = try await export(path)
+            if let file { try LocalFile.write(Array((document.serialized(pretty: true) + "\n").utf8), to: file) }
+            return .exported(path: path, document: document, file: file, count: count)
+        case .import(let path, let file, let update):
+            let text = try LocalFile.readText(file)
+            return try await importTree(text, at: path, update: update)
+        case .version, .help, .quit, .close, .connect, .history, .redo, .printWatches, .cd, .pwd, .watch, .unwatch,
+             .fourLetterWord, .ensemble:
+            preconditionFailure("\(command.name) is answered by the session, not the executor")
         }
-        return result
     }
 
-    /// Deletes deepest first; a node that vanished meanwhile counts as done. Returns how many this call removed.
-    func deleteAll(_ root: String) async throws -> Int {
-        var deleted = 0
-        for path in try await subtree(root).reversed() {
-            do {
-                try await client.delete(path, version: -1)
-                deleted += 1
-            } catch let error as ZooKeeperError where error.code == .noNode && path != root {
-                continue
-            }
+    /// reconfig's file form reads server.N= lines and sends them as the new membership.
+    func reconfig(_ change: ReconfigChange, fromVersion: Int64) async throws -> (data: [UInt8], stat: Stat) {
+        switch change {
+        case .incremental(let joining, let leaving):
+            return try await client.reconfig(joining: joining, leaving: leaving, newMembers: nil, fromConfig: fromVersion)
+        case .members(let members):
+            return try await client.reconfig(joining: nil, leaving: nil, newMembers: members, fromConfig: fromVersion)
+        case .membersFile(let file):
+            let members = try LocalFile.readText(file).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingBlanks() }.filter { $0.hasPrefix("server.") }
+            guard !members.isEmpty else { throw UsageError("reconfig: \(file) has no server.N= lines") }
+            return try await client.reconfig(joining: nil, leaving: nil, newMembers: members.joined(separator: ","),
+                                             fromConfig: fromVersion)
         }
-        return deleted
     }
 
-    static func join(_ parent: String, _ child: String) -> String {
-        parent == "/" ? "/" + child : parent + "/" + child
+    /// The configuration text as lines; -c keeps the membership (server.N=) and the version, as zkCli.sh does.
+    static func configLines(_ data: [UInt8], membershipOnly: Bool) -> [String] {
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+        guard membershipOnly else { return lines }
+        return lines.filter { $0.hasPrefix("server.") || $0.hasPrefix("version=") }
     }
 }

@@ -10,12 +10,23 @@ public struct Invocation: Sendable, Hashable {
     public var readOnly = false
     public var verbose = false
     public var showHelp = false
+    /// --auth scheme:credential, sent as addauth right after each connect.
+    public var auth: [AuthCredential] = []
+    /// -f FILE: run the commands in it instead of reading stdin.
+    public var scriptFile: String?
+    /// --complete LINE: print completion candidates for LINE's last word (for shell completion scripts).
+    public var completeLine: String?
     /// The one-shot command's words; empty for a REPL or a script on stdin.
     public var command: [String] = []
 
-    /// - Parameter environment: for ZOOKEEPER_HOSTS, the default server list.
-    public init(arguments: [String], environment: [String: String] = [:]) throws(UsageError) {
-        server = environment["ZOOKEEPER_HOSTS"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultServer
+    /// - Parameters:
+    ///   - environment: ZOOKEEPER_HOSTS, the default server list.
+    ///   - configFile: the text of ~/.zkclirc (or $ZKCLI_CONFIG): `server=`, `timeout=`, `auth=` lines, which the
+    ///     environment and then the command line override.
+    public init(arguments: [String], environment: [String: String] = [:], configFile: String? = nil) throws(UsageError) {
+        server = Self.defaultServer
+        if let configFile { try applyConfig(configFile) }
+        if let hosts = environment["ZOOKEEPER_HOSTS"], !hosts.isEmpty { server = hosts }
         var index = 0
         func value(_ option: String) throws(UsageError) -> String {
             index += 1
@@ -26,10 +37,10 @@ public struct Invocation: Sendable, Hashable {
             let argument = arguments[index]
             switch argument {
             case "-server", "--server": server = try value(argument)
-            case "-timeout", "--timeout":
-                let text = try value(argument)
-                guard let ms = Int(text), ms > 0 else { throw UsageError("timeout must be a positive number of ms: \(text)", usage: Self.usage) }
-                timeoutMs = ms
+            case "-timeout", "--timeout": timeoutMs = try Self.timeout(try value(argument))
+            case "--auth", "-auth": auth.append(try Self.auth(try value(argument)))
+            case "-f", "--file": scriptFile = try value(argument)
+            case "--complete": completeLine = try value(argument)
             case "--json", "-json": format = .json
             case "-r", "--read-only": readOnly = true
             case "-v", "--verbose": verbose = true
@@ -49,20 +60,55 @@ public struct Invocation: Sendable, Hashable {
         }
     }
 
-    public static let usage = "zkcli [-server host:port,...[/chroot]] [-timeout ms] [-r] [--json] [-v] [command args...]"
+    mutating func applyConfig(_ text: String) throws(UsageError) {
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingBlanks()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw UsageError("config file line \(index + 1): expected key=value, got \(line)")
+            }
+            let key = line[..<equals].trimmingBlanks(), value = String(line[line.index(after: equals)...].trimmingBlanks())
+            switch key {
+            case "server": server = value
+            case "timeout": timeoutMs = try Self.timeout(value)
+            case "auth": auth.append(try Self.auth(value))
+            default: throw UsageError("config file line \(index + 1): unknown key \(key) (server, timeout, auth)")
+            }
+        }
+    }
+
+    static func timeout(_ text: String) throws(UsageError) -> Int {
+        guard let ms = Int(text), ms > 0 else { throw UsageError("timeout must be a positive number of ms: \(text)", usage: usage) }
+        return ms
+    }
+
+    static func auth(_ text: String) throws(UsageError) -> AuthCredential {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+            throw UsageError("--auth takes scheme:credential (e.g. digest:user:password), got \(text)", usage: usage)
+        }
+        return AuthCredential(scheme: String(text[..<colon]), credential: String(text[text.index(after: colon)...]))
+    }
+
+    public static let usage = "zkcli [-server host:port,...[/chroot]] [-timeout ms] [-r] [--auth scheme:cred] [--json] [-f file] [-v] [command args...]"
 
     public static let helpText = """
         usage: \(usage)
 
-        With a command, runs it and exits. Without one, reads commands from stdin: a prompt
-        when stdin is a terminal, otherwise one command a line with no prompt (blank lines
-        and lines starting with # are skipped).
+        With a command, runs it and exits. Without one, reads commands from -f file or stdin:
+        a prompt when stdin is a terminal, otherwise one command a line with no prompt (blank
+        lines and lines starting with # are skipped).
+
+        Defaults come from $ZKCLI_CONFIG (else ~/.zkclirc: server=, timeout=, auth= lines), then
+        $ZOOKEEPER_HOSTS, then the options.
 
         Options:
           -server, --server list   servers as host:port,... with an optional /chroot
                                    (default: $ZOOKEEPER_HOSTS, else \(defaultServer))
           -timeout, --timeout ms   session timeout in milliseconds (default \(defaultTimeoutMs))
           -r, --read-only          accept a read-only server
+          --auth scheme:cred       add an identity after connecting (repeatable; e.g. digest:u:pw)
+          -f, --file file          run the commands in file, one a line
+          -waitforconnection       accepted for zkCli.sh scripts (zkcli always waits)
           --json                   print one JSON document per command (errors as JSON on stderr)
           -v, --verbose            report connection progress on stderr
           -h, --help               this text; `zkcli help` lists the commands
@@ -76,4 +122,9 @@ public struct Invocation: Sendable, Hashable {
         the LAST FAILING command (0 if none failed); a connection failure (3) stops the script.
         Results go to stdout, errors to stderr.
         """
+}
+
+public struct AuthCredential: Sendable, Hashable {
+    public var scheme: String
+    public var credential: String
 }

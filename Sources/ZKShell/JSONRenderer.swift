@@ -18,14 +18,16 @@ public enum JSONRenderer {
         switch result {
         case .children(let path, let children, let stat, _):
             return .object([("path", .string(path)), ("children", strings(children)), ("stat", self.stat(stat))])
-        case .tree(let path, let paths):
+        case .subtreePaths(let path, let paths):
             return .object([("path", .string(path)), ("paths", strings(paths))])
-        case .data(let path, let data, let stat, _):
+        case .data(let path, let data, let stat, _, _):
             let text = DataText.utf8Text(data)
             return .object([("path", .string(path)),
                             ("data", .string(text ?? Base64.encode(data))),
                             ("encoding", .string(text == nil ? "base64" : "utf-8")),
                             ("stat", self.stat(stat))])
+        case .dataSaved(let path, let file, let stat, _):
+            return .object([("path", .string(path)), ("file", .string(file)), ("stat", self.stat(stat))])
         case .nodeStat(let path, let stat, _):
             return .object([("path", .string(path)), ("stat", self.stat(stat))])
         case .created(let path, let stat):
@@ -33,11 +35,7 @@ public enum JSONRenderer {
         case .deleted(let path, let count):
             return .object([("path", .string(path)), ("deleted", .int(Int64(count)))])
         case .acl(let path, let acl, let stat, _):
-            let entries = acl.map { entry -> JSONValue in
-                .object([("scheme", .string(entry.id.scheme)), ("id", .string(entry.id.id)),
-                         ("perms", .string(entry.perms.letters))])
-            }
-            return .object([("path", .string(path)), ("acl", .array(entries)), ("stat", self.stat(stat))])
+            return .object([("path", .string(path)), ("acl", self.acl(acl)), ("stat", self.stat(stat))])
         case .authAdded(let scheme):
             return .object([("scheme", .string(scheme)), ("added", .bool(true))])
         case .synced(let path):
@@ -55,12 +53,81 @@ public enum JSONRenderer {
             return .object([("version", .string(version))])
         case .help(let specs, _):
             let entries = specs.map { spec -> JSONValue in
-                .object([("name", .string(spec.name)), ("usage", .string(spec.usage)), ("summary", .string(spec.summary))])
+                .object([("name", .string(spec.name)), ("usage", .string(spec.usage)), ("summary", .string(spec.summary)),
+                         ("group", .string(spec.group.rawValue))])
             }
             return .object([("commands", .array(entries))])
         case .quit:
             return nil
+        case .done(let command, let path):
+            // A streaming watch's documents were its events.
+            if command == "watch" { return nil }
+            return .object([("command", .string(command)), ("path", path.map(JSONValue.string) ?? .null), ("ok", .bool(true))])
+        case .configuration(let lines, let stat, _, let reconfigured):
+            return .object([("config", strings(lines)), ("reconfigured", .bool(reconfigured)), ("stat", self.stat(stat))])
+        case .quota(let path, let limits, let usage):
+            return .object([("path", .string(path)), ("limits", limits.map(quota) ?? .null), ("usage", usage.map(quota) ?? .null)])
+        case .history(let entries):
+            return .object([("history", .array(entries.map { .object([("number", .int(Int64($0.number))), ("line", .string($0.line))]) }))])
+        case .printWatches(let on):
+            return .object([("printwatches", .bool(on))])
+        case .currentNode(let path):
+            return .object([("cwd", .string(path))])
+        case .tree(let path, let entries, _):
+            let nodes = entries.map { entry -> JSONValue in
+                .object([("path", .string(entry.path)), ("depth", .int(Int64(entry.depth))),
+                         ("dataLength", .int(Int64(entry.dataLength))), ("numChildren", .int(Int64(entry.numChildren))),
+                         ("ephemeral", .bool(entry.ephemeral))])
+            }
+            let bytes = entries.reduce(Int64(0)) { $0 + Int64($1.dataLength) }
+            return .object([("path", .string(path)), ("nodes", .array(nodes)), ("count", .int(Int64(entries.count))),
+                            ("bytes", .int(bytes))])
+        case .found(let path, let paths):
+            return .object([("path", .string(path)), ("paths", strings(paths))])
+        case .matches(let path, let matches, _):
+            return .object([("path", .string(path)),
+                            ("matches", .array(matches.map { .object([("path", .string($0.path)), ("lines", strings($0.lines))]) }))])
+        case .copied(let from, let to, let count, let moved, let atomic):
+            return .object([("from", .string(from)), ("to", .string(to)), ("count", .int(Int64(count))),
+                            ("moved", .bool(moved)), ("atomic", .bool(atomic))])
+        case .exported(let path, let document, let file, let count):
+            guard let file else { return document }
+            return .object([("path", .string(path)), ("file", .string(file)), ("count", .int(Int64(count)))])
+        case .imported(let path, let created, let updated):
+            return .object([("path", .string(path)), ("created", .int(Int64(created))), ("updated", .int(Int64(updated)))])
+        case .watching(let path, let recursive):
+            return .object([("watching", .string(path)), ("recursive", .bool(recursive))])
+        case .event(let event):
+            return .object([("event", .string(event.type.name)), ("state", .string(event.state.name)),
+                            ("path", event.path.isEmpty ? .null : .string(event.path))])
+        case .unwatched(let paths):
+            return .object([("unwatched", strings(paths))])
+        case .fourLetterWord(let word, let answers):
+            return .object([("word", .string(word)), ("answers", .array(answers.map { answer in
+                .object([("server", .string(answer.server)), ("answer", answer.text.map(JSONValue.string) ?? .null),
+                         ("error", answer.error.map(JSONValue.string) ?? .null)])
+            }))])
+        case .ensemble(let members):
+            return .object([("members", .array(members.map(member)))])
         }
+    }
+
+    static func acl(_ acl: [ACL]) -> JSONValue {
+        .array(acl.map { .object([("scheme", .string($0.id.scheme)), ("id", .string($0.id.id)), ("perms", .string($0.perms.letters))]) })
+    }
+
+    static func quota(_ q: QuotaStats) -> JSONValue {
+        .object([("count", .int(q.count)), ("bytes", .int(q.bytes)), ("countHardLimit", .int(q.countHardLimit)),
+                 ("bytesHardLimit", .int(q.bytesHardLimit))])
+    }
+
+    static func member(_ m: MemberStatus) -> JSONValue {
+        func optional(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        return .object([("server", .string(m.server)), ("mode", m.mode.map(JSONValue.string) ?? .null),
+                        ("zxid", m.zxid.map(JSONValue.int) ?? .null), ("epoch", m.epoch.map(JSONValue.int) ?? .null),
+                        ("latency", m.latency.map(JSONValue.string) ?? .null), ("connections", optional(m.connections)),
+                        ("outstanding", optional(m.outstanding)), ("znodes", optional(m.znodes)),
+                        ("syncedFollowers", optional(m.syncedFollowers)), ("error", m.error.map(JSONValue.string) ?? .null)])
     }
 
     /// {"error": kind or ZooKeeper code name, "code": exit-relevant number, "message", "path"?, "usage"?}

@@ -1,72 +1,174 @@
 import ZKProtocol
 
-/// Words -> `Command`, driven by `CommandTable`. Flags come before the positional arguments, POSIX style:
-/// the first word that is not a flag ends them, and `--` ends them explicitly (so data may start with `-`).
-/// Boolean flags may be bundled (`-se`); a value flag takes the next word or the rest of its own (`-v3`).
+/// Words -> `Command`, driven by `CommandTable`. Flags come first, POSIX style, and `--` ends them
+/// explicitly (so data may start with `-`). Like zkCli.sh, a flag may also follow the arguments
+/// (`removewatches /a -d`), but only when it is one of the command's flags; anything else after the
+/// arguments is an argument (`set /a -1`). Boolean flags may be bundled (`-se`); a value flag takes the next
+/// word or the rest of its own (`-v3`). Relative paths are resolved against `cwd`.
 public enum Parser {
     /// A line as typed; nil when it is blank or a `#` comment.
-    public static func parse(line: String) throws(UsageError) -> Command? {
+    public static func parse(line: String, cwd: String = "/") throws(UsageError) -> Command? {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
         let words = try Tokenizer.tokenize(line)
         if words.isEmpty { return nil }
-        return try parse(words)
+        return try parse(words, cwd: cwd)
     }
 
     /// Words already split (a one-shot command from argv).
-    public static func parse(_ words: [String]) throws(UsageError) -> Command {
+    public static func parse(_ words: [String], cwd: String = "/") throws(UsageError) -> Command {
         guard let name = words.first else { throw UsageError("no command given") }
         guard let spec = CommandTable.spec(named: name) else {
             throw UsageError("Command not found: \(name) (try help)")
         }
-        let args = try ParsedArguments(spec: spec, words: Array(words.dropFirst()))
+        let args = try ParsedArguments(spec: spec, words: Array(words.dropFirst()), cwd: cwd)
+        if spec.group == .admin { return try buildAdmin(spec, args) }
+        if spec.group == .tree { return try buildTreeCommand(spec, args) }
         return try build(spec, args)
     }
 
     static func build(_ spec: CommandSpec, _ a: ParsedArguments) throws(UsageError) -> Command {
         switch spec.name {
-        case "ls":
-            return .ls(path: try a.path(0), stat: a.has("s"), recursive: a.has("R"))
-        case "get":
-            return .get(path: try a.path(0), stat: a.has("s"))
-        case "set":
-            return .set(path: try a.path(0), data: Array(a.positionals[1].utf8), version: try a.version(),
-                        stat: a.has("s"))
+        case "addauth":
+            return .addAuth(scheme: a.positionals[0], auth: Array(a.positionals[1].utf8))
+        case "addWatch":
+            let mode: AddWatchMode
+            switch a.value("m")?.uppercased() {
+            case nil, "PERSISTENT_RECURSIVE": mode = .persistentRecursive
+            case "PERSISTENT": mode = .persistent
+            case let other?: throw a.error("mode must be PERSISTENT or PERSISTENT_RECURSIVE, not \(other)")
+            }
+            return .addWatch(path: try a.path(0), mode: mode)
+        case "close":
+            return .close
+        case "config":
+            return .config(membershipOnly: a.has("c"), watch: a.has("w"), stat: a.has("s"))
+        case "connect":
+            return .connect(servers: a.positionals.first)
         case "create":
             return try buildCreate(a)
         case "delete":
             return .delete(path: try a.path(0), version: try a.version())
         case "deleteall":
-            return .deleteAll(path: try a.path(0))
-        case "stat":
-            return .stat(path: try a.path(0))
+            return .deleteAll(path: try a.path(0), batchSize: try a.number("b", range: 1...100_000) ?? 1000)
+        case "delquota":
+            let limits = QuotaLimit.allCases.filter { a.has(Character($0.rawValue)) }
+            if limits.count > 1 { throw a.error("give at most one of -n -b -N -B") }
+            return .delQuota(path: try a.path(0), limit: limits.first)
+        case "get":
+            if a.has("x") && a.has("b") { throw a.error("-x and -b cannot be combined") }
+            return .get(path: try a.path(0), stat: a.has("s"), watch: a.has("w"),
+                        format: a.has("x") ? .hex : a.has("b") ? .base64 : .text, outputFile: a.value("o"))
         case "getAcl":
             return .getAcl(path: try a.path(0), stat: a.has("s"))
-        case "setAcl":
-            return .setAcl(path: try a.path(0), acl: try a.acl(1), version: try a.version(), stat: a.has("s"),
-                           recursive: a.has("R"))
-        case "addauth":
-            return .addAuth(scheme: a.positionals[0], auth: Array(a.positionals[1].utf8))
-        case "sync":
-            return .sync(path: try a.path(0))
-        case "whoami":
-            return .whoAmI
-        case "getEphemerals":
-            return .getEphemerals(path: a.positionals.isEmpty ? nil : try a.path(0))
         case "getAllChildrenNumber":
             return .getAllChildrenNumber(path: try a.path(0))
-        case "version":
-            return .version
+        case "getEphemerals":
+            return .getEphemerals(path: a.positionals.isEmpty ? nil : try a.path(0))
         case "help":
             if let name = a.positionals.first {
                 guard let spec = CommandTable.spec(named: name) else { throw UsageError("Command not found: \(name)") }
                 return .help(command: spec.name)
             }
             return .help(command: nil)
+        case "history":
+            return .history
+        case "listquota":
+            return .listQuota(path: try a.path(0))
+        case "ls":
+            return .ls(path: try a.pathOrCurrent(0), stat: a.has("s"), watch: a.has("w"), recursive: a.has("R"))
+        case "printwatches":
+            switch a.positionals.first?.lowercased() {
+            case nil: return .printWatches(nil)
+            case "on": return .printWatches(true)
+            case "off": return .printWatches(false)
+            case let other?: throw a.error("expected on or off, not \(other)")
+            }
         case "quit":
             return .quit
+        case "reconfig":
+            return try buildReconfig(a)
+        case "redo":
+            guard let number = Int(a.positionals[0]), number >= 0 else {
+                throw a.error("cmdno must be a history number: \(a.positionals[0])")
+            }
+            return .redo(number)
+        case "removewatches":
+            let types = [("c", WatcherType.children), ("d", .data), ("a", .any)].filter { a.has(Character($0.0)) }
+            if types.count > 1 { throw a.error("give at most one of -c -d -a") }
+            return .removeWatches(path: try a.path(0), type: types.first?.1 ?? .any, local: a.has("l"))
+        case "set":
+            return .set(path: try a.path(0), data: try a.data(1), version: try a.version(), stat: a.has("s"))
+        case "setAcl":
+            return .setAcl(path: try a.path(0), acl: try a.acl(1), version: try a.version(), stat: a.has("s"),
+                           recursive: a.has("R"))
+        case "setquota":
+            let given = QuotaLimit.allCases.filter { a.has(Character($0.rawValue)) }
+            guard given.count == 1, let limit = given.first else { throw a.error("give exactly one of -n -b -N -B") }
+            guard let value = Int64(a.value(Character(limit.rawValue)) ?? ""), value >= -1 else {
+                throw a.error("the limit must be a number (-1: none)")
+            }
+            return .setQuota(path: try a.path(0), limit: limit, value: value)
+        case "stat":
+            return .stat(path: try a.path(0), watch: a.has("w"))
+        case "sync":
+            return .sync(path: try a.path(0))
+        case "version":
+            return .version
+        case "whoami":
+            return .whoAmI
         default:
             preconditionFailure("CommandTable has \(spec.name) but the parser does not")
+        }
+    }
+
+    static func buildTreeCommand(_ spec: CommandSpec, _ a: ParsedArguments) throws(UsageError) -> Command {
+        switch spec.name {
+        case "cd":
+            return .cd(path: a.positionals.isEmpty ? "/" : try a.path(0))
+        case "pwd":
+            return .pwd
+        case "tree":
+            return .tree(path: try a.pathOrCurrent(0), depth: try a.number("d", range: 0...10_000), sizes: a.has("s"))
+        case "find":
+            return .find(path: try a.pathOrCurrent(0), name: a.value("n"), ephemeralOnly: a.has("e"),
+                         depth: try a.number("d", range: 0...10_000))
+        case "grep":
+            let pattern = a.positionals[0]
+            do { _ = try Regex(pattern) } catch { throw a.error("invalid regular expression \(pattern): \(error)") }
+            return .grep(path: try a.pathOrCurrent(1), pattern: pattern, ignoreCase: a.has("i"), pathsOnly: a.has("l"))
+        case "watch":
+            return .watch(path: try a.path(0), recursive: a.has("R"), count: try a.number("c", range: 1...Int.max))
+        case "unwatch":
+            return .unwatch(path: a.positionals.isEmpty ? nil : try a.path(0))
+        case "cp", "mv":
+            let from = try a.path(0), to = try a.path(1)
+            if from == "/" { throw a.error("cannot \(spec.name) the root") }
+            if to == from || to.hasPrefix(from == "/" ? "/" : from + "/") {
+                throw a.error("\(to) is inside \(from)")
+            }
+            return spec.name == "cp" ? .copy(from: from, to: to) : .move(from: from, to: to)
+        case "export":
+            return .export(path: try a.pathOrCurrent(0), file: a.value("o"))
+        case "import":
+            return .import(path: try a.path(0), file: a.value("f"), update: a.has("u"))
+        default:
+            preconditionFailure("CommandTable has \(spec.name) but the parser does not")
+        }
+    }
+
+    static func buildAdmin(_ spec: CommandSpec, _ a: ParsedArguments) throws(UsageError) -> Command {
+        switch spec.name {
+        case "ensemble":
+            return .ensemble
+        case "4lw":
+            let word = a.positionals[0].lowercased()
+            guard CommandTable.fourLetterWords.contains(word) else {
+                throw a.error("unknown four-letter word \(word); one of \(CommandTable.fourLetterWords.joined(separator: " "))")
+            }
+            return .fourLetterWord(word, server: try a.server(1), all: a.has("a"))
+        default:
+            return .fourLetterWord(spec.name, server: try a.server(0), all: a.has("a"))
         }
     }
 
@@ -95,47 +197,59 @@ public enum Parser {
         default: mode = .persistent
         }
         let path = try a.path(0, sequential: sequential)
-        let data = a.positionals.count > 1 ? Array(a.positionals[1].utf8) : []
+        // With -f the data comes from the file, so the word after the path is the ACL.
+        if let file = a.value("f") {
+            if a.positionals.count > 2 { throw a.error("give the data or -f file, not both") }
+            let acl = a.positionals.count > 1 ? try a.acl(1) : ACL.openACLUnsafe
+            return .create(path: path, data: .file(file), acl: acl, mode: mode, ttl: ttl)
+        }
         let acl = a.positionals.count > 2 ? try a.acl(2) : ACL.openACLUnsafe
-        return .create(path: path, data: data, acl: acl, mode: mode, ttl: ttl)
+        return .create(path: path, data: try a.data(1), acl: acl, mode: mode, ttl: ttl)
+    }
+
+    static func buildReconfig(_ a: ParsedArguments) throws(UsageError) -> Command {
+        var version: Int64 = -1
+        if let text = a.value("v") {
+            let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
+            guard let parsed = Int64(digits, radix: 16) else { throw a.error("version must be hexadecimal: \(text)") }
+            version = parsed
+        }
+        let change: ReconfigChange
+        switch (a.value("file"), a.value("members"), a.value("add"), a.value("remove")) {
+        case (let file?, nil, nil, nil): change = .membersFile(file)
+        case (nil, let members?, nil, nil): change = .members(members)
+        case (nil, nil, let add, let remove) where add != nil || remove != nil:
+            change = .incremental(joining: add, leaving: remove)
+        default:
+            throw a.error("give -file or -members alone, or -add and/or -remove")
+        }
+        return .reconfig(change, fromVersion: version, stat: a.has("s"))
     }
 }
 
 /// A command's words sorted into flags and positionals, checked against its spec.
 struct ParsedArguments {
     let spec: CommandSpec
-    var flags: [Character: String] = [:]
+    let cwd: String
+    var flags: [String: String] = [:]
     var positionals: [String] = []
 
-    init(spec: CommandSpec, words: [String]) throws(UsageError) {
+    init(spec: CommandSpec, words: [String], cwd: String) throws(UsageError) {
         self.spec = spec
+        self.cwd = cwd
         var index = 0
+        var flagsEnded = false
         while index < words.count {
             let word = words[index]
-            if word == "--" { index += 1; break }
-            guard word.count > 1, word.hasPrefix("-") else { break }
-            var letters = Substring(word.dropFirst())
-            while let letter = letters.popFirst() {
-                guard let flag = spec.flag(letter) else {
-                    throw UsageError("\(spec.name): unknown option -\(letter)", usage: spec.usage)
-                }
-                if flags[letter] != nil {
-                    throw UsageError("\(spec.name): option -\(letter) given twice", usage: spec.usage)
-                }
-                guard let valueName = flag.valueName else { flags[letter] = ""; continue }
-                if !letters.isEmpty {
-                    flags[letter] = String(letters); letters = ""
-                } else {
-                    index += 1
-                    guard index < words.count else {
-                        throw UsageError("\(spec.name): option -\(letter) needs a \(valueName)", usage: spec.usage)
-                    }
-                    flags[letter] = words[index]
-                }
+            if !flagsEnded && word == "--" { flagsEnded = true; index += 1; continue }
+            let looksLikeFlag = !flagsEnded && word.count > 1 && word.hasPrefix("-")
+            if looksLikeFlag && (positionals.isEmpty || Self.isFlagWord(word, of: spec)) {
+                index = try takeFlags(word, at: index, in: words)
+            } else {
+                if !positionals.isEmpty || !looksLikeFlag { positionals.append(word) }
+                index += 1
             }
-            index += 1
         }
-        positionals = Array(words[index...])
         let required = spec.arguments.filter { !$0.optional }.count
         if positionals.count < required {
             let missing = spec.arguments[positionals.count].name
@@ -146,16 +260,68 @@ struct ParsedArguments {
         }
     }
 
-    func has(_ letter: Character) -> Bool { flags[letter] != nil }
-    func value(_ letter: Character) -> String? { flags[letter] }
+    /// Whether a word after the arguments is made only of this command's flags.
+    static func isFlagWord(_ word: String, of spec: CommandSpec) -> Bool {
+        let body = String(word.dropFirst())
+        if spec.flag(body) != nil { return true }
+        return body.allSatisfy { spec.flag(String($0)) != nil }
+    }
+
+    /// Consumes one flag word (and a value word when the flag takes one); returns the next index.
+    mutating func takeFlags(_ word: String, at index: Int, in words: [String]) throws(UsageError) -> Int {
+        var next = index + 1
+        let body = String(word.dropFirst())
+        if body.count > 1, let flag = spec.flag(body) {
+            // A word flag (reconfig's -members) stands alone.
+            guard flag.valueName != nil else { try set(flag, ""); return next }
+            guard next < words.count else {
+                throw UsageError("\(spec.name): option \(flag.spelling) needs a \(flag.valueName ?? "value")", usage: spec.usage)
+            }
+            try set(flag, words[next])
+            return next + 1
+        }
+        var letters = Substring(body)
+        while let letter = letters.popFirst() {
+            guard let flag = spec.flag(String(letter)) else {
+                throw UsageError("\(spec.name): unknown option -\(letter)", usage: spec.usage)
+            }
+            guard let valueName = flag.valueName else { try set(flag, ""); continue }
+            if !letters.isEmpty {
+                try set(flag, String(letters)); letters = ""
+            } else {
+                guard next < words.count else {
+                    throw UsageError("\(spec.name): option -\(letter) needs a \(valueName)", usage: spec.usage)
+                }
+                try set(flag, words[next])
+                next += 1
+            }
+        }
+        return next
+    }
+
+    mutating func set(_ flag: FlagSpec, _ value: String) throws(UsageError) {
+        if flags[flag.name] != nil {
+            throw UsageError("\(spec.name): option \(flag.spelling) given twice", usage: spec.usage)
+        }
+        flags[flag.name] = value
+    }
+
+    func has(_ letter: Character) -> Bool { flags[String(letter)] != nil }
+    func value(_ name: Character) -> String? { flags[String(name)] }
+    func value(_ name: String) -> String? { flags[name] }
     func error(_ message: String) -> UsageError { UsageError("\(spec.name): \(message)", usage: spec.usage) }
 
     func path(_ index: Int, sequential: Bool = false) throws(UsageError) -> String {
-        let path = positionals[index]
+        let path = PathResolution.resolve(positionals[index], cwd: cwd)
         if let problem = PathValidation.problem(path, sequential: sequential) {
-            throw error("invalid path \"\(path)\": \(problem)")
+            throw error("invalid path \"\(positionals[index])\": \(problem)")
         }
         return path
+    }
+
+    /// An optional path argument that defaults to the current node.
+    func pathOrCurrent(_ index: Int) throws(UsageError) -> String {
+        index < positionals.count ? try path(index) : cwd
     }
 
     func version() throws(UsageError) -> Int32 {
@@ -164,7 +330,36 @@ struct ParsedArguments {
         return version
     }
 
+    func number(_ letter: Character, range: ClosedRange<Int>) throws(UsageError) -> Int? {
+        guard let text = value(letter) else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw error("-\(letter) must be a number from \(range.lowerBound) to \(range.upperBound): \(text)")
+        }
+        return number
+    }
+
+    /// The data argument, or `-f file`; both at once is a mistake, neither is empty data.
+    func data(_ index: Int) throws(UsageError) -> DataSource {
+        let inline = index < positionals.count ? positionals[index] : nil
+        switch (inline, value("f")) {
+        case (_?, _?): throw error("give the data or -f file, not both")
+        case (nil, let file?): return .file(file)
+        case (let text?, nil): return .bytes(Array(text.utf8))
+        case (nil, nil): return .bytes([])
+        }
+    }
+
     func acl(_ index: Int) throws(UsageError) -> [ACL] {
         do { return try ACLSyntax.parse(positionals[index]) } catch { throw self.error(error.message) }
+    }
+
+    /// An optional host:port argument.
+    func server(_ index: Int) throws(UsageError) -> String? {
+        guard index < positionals.count else { return nil }
+        let text = positionals[index]
+        guard let colon = text.lastIndex(of: ":"), Int(text[text.index(after: colon)...]) != nil else {
+            throw error("expected host:port, not \(text)")
+        }
+        return text
     }
 }

@@ -33,3 +33,48 @@ public enum PathValidation {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
+
+/// Paths as typed at the prompt: relative to the current node, with `.` and `..` segments.
+public enum PathResolution {
+    /// The absolute path `input` names when the current node is `cwd`. `..` above the root stays at the
+    /// root, as in a Unix shell. Empty segments and a trailing `/` are kept, so validation still reports them
+    /// (and a sequential create's `/a/` keeps its meaning).
+    public static func resolve(_ input: String, cwd: String) -> String {
+        let joined: String
+        if input.hasPrefix("/") {
+            joined = input
+        } else if input.isEmpty {
+            return input
+        } else {
+            joined = cwd == "/" ? "/" + input : cwd + "/" + input
+        }
+        let segments = joined.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard segments.contains(where: { $0 == "." || $0 == ".." }) else { return joined }
+        var kept: [Substring] = []
+        for segment in segments {
+            switch segment {
+            case ".": continue
+            case "..": if !kept.isEmpty { kept.removeLast() }
+            default: kept.append(segment)
+            }
+        }
+        return "/" + kept.joined(separator: "/")
+    }
+
+    /// The parent of an absolute, valid path ("/" for top-level nodes and for the root).
+    public static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// The last segment of an absolute path ("" for the root).
+    public static func name(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// `child` under `parent`.
+    public static func join(_ parent: String, _ child: String) -> String {
+        parent == "/" ? "/" + child : parent + "/" + child
+    }
+}

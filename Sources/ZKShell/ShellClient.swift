@@ -23,6 +23,13 @@ public protocol ShellClient: Sendable {
     func whoAmI() async throws -> [ClientInfo]
     func getEphemerals(_ prefixPath: String) async throws -> [String]
     func getAllChildrenNumber(_ path: String) async throws -> Int32
+    func addWatch(_ path: String, mode: AddWatchMode) async throws
+    func removeWatches(_ path: String, type: WatcherType) async throws
+    func multi(_ ops: [MultiOp]) async throws -> [MultiOpResult]
+    func getConfig(watch: Bool) async throws -> (data: [UInt8], stat: Stat)
+    func reconfig(joining: String?, leaving: String?, newMembers: String?, fromConfig: Int64) async throws -> (data: [UInt8], stat: Stat)
+    /// Watch notifications and session state changes, from now on.
+    func makeEvents() -> AsyncStream<ClientEvent>
     func close() async
 }
 

@@ -8,21 +8,25 @@ public enum TextRenderer {
         switch result {
         case .children(_, let children, let stat, let showStat):
             return javaList(children) + "\n" + (showStat ? self.stat(stat) : "")
-        case .tree(_, let paths):
-            return paths.map { $0 + "\n" }.joined()
-        case .data(_, let data, let stat, let showStat):
-            return self.data(data) + "\n" + (showStat ? self.stat(stat) : "")
-        case .nodeStat(_, let stat, let showStat):
+        case .subtreePaths(_, let paths), .found(_, let paths):
+            return lines(paths)
+        case .data(_, let data, let stat, let showStat, let format):
+            let shown: String
+            switch format {
+            case .text: shown = self.data(data) + "\n"
+            case .hex: shown = hexDump(data)
+            case .base64: shown = Base64.encode(data) + "\n"
+            }
+            return shown + (showStat ? self.stat(stat) : "")
+        case .dataSaved(_, _, let stat, let showStat), .nodeStat(_, let stat, let showStat):
             return showStat ? self.stat(stat) : ""
         case .created(let path, _):
             return "Created \(path)\n"
-        case .deleted:
+        case .deleted, .authAdded, .done, .copied, .imported, .unwatched, .quit:
             return ""
         case .acl(_, let acl, let stat, let showStat):
             return acl.map { "'\($0.id.scheme),'\($0.id.id)\n: \($0.perms.letters)\n" }.joined()
                 + (showStat ? self.stat(stat) : "")
-        case .authAdded:
-            return ""
         case .synced:
             return "Sync is OK\n"
         case .identities(let infos):
@@ -35,9 +39,64 @@ public enum TextRenderer {
             return "ZooKeeper CLI version: \(version)\n"
         case .help(let specs, let single):
             return help(specs, single: single)
-        case .quit:
-            return ""
+        case .configuration(let configLines, let stat, let showStat, let reconfigured):
+            return (reconfigured ? "Committed new configuration:\n" : "") + lines(configLines) + (showStat ? self.stat(stat) : "")
+        case .quota(let path, let limits, let usage):
+            guard let limits else { return "quota for \(path) does not exist.\n" }
+            return "absolute path is \(Executor.limitsPath(path))\n"
+                + "Output quota for \(path) \(QuotaText.describe(limits))\n"
+                + (usage.map { "Output stat for \(path) \(QuotaText.describe($0))\n" } ?? "")
+        case .history(let entries):
+            return entries.map { "\($0.number) - \($0.line)\n" }.joined()
+        case .printWatches(let on):
+            return "printwatches is \(on ? "on" : "off")\n"
+        case .currentNode(let path):
+            return path + "\n"
+        case .tree(_, let entries, let sizes):
+            return tree(entries, sizes: sizes)
+        case .matches(_, let matches, let pathsOnly):
+            return pathsOnly ? lines(matches.map(\.path)) : matches.flatMap { match in match.lines.map { "\(match.path): \($0)\n" } }.joined()
+        case .exported(_, let document, let file, _):
+            return file == nil ? document.serialized(pretty: true) + "\n" : ""
+        case .watching(let path, let recursive):
+            return "watching \(path)\(recursive ? " and below" : ""); unwatch \(path) stops\n"
+        case .event(let event):
+            return self.event(event)
+        case .fourLetterWord(let word, let answers):
+            return fourLetterWord(word, answers)
+        case .ensemble(let members):
+            return ensemble(members)
         }
+    }
+
+    static func lines(_ items: [String]) -> String { items.map { $0 + "\n" }.joined() }
+
+    /// zkCli.sh's watcher block, or one line per event for `watch`.
+    static func event(_ event: WatchEventLine) -> String {
+        if event.streamed { return "\(event.type.name) \(event.path)\n" }
+        let path = event.path.isEmpty ? "null" : event.path
+        return "\nWATCHER::\n\nWatchedEvent state:\(event.state.name) type:\(event.type.name) path:\(path)\n"
+    }
+
+    /// 16 bytes a line: offset, hex, and the printable characters (hexdump -C).
+    static func hexDump(_ bytes: [UInt8]) -> String {
+        var out = ""
+        for start in stride(from: 0, to: bytes.count, by: 16) {
+            let row = bytes[start..<min(start + 16, bytes.count)]
+            let offset = String(start, radix: 16)
+            out += String(repeating: "0", count: max(0, 8 - offset.count)) + offset + "  "
+            for index in 0..<16 {
+                if index == 8 { out += " " }
+                if start + index < bytes.count {
+                    let byte = bytes[start + index]
+                    out += (byte < 16 ? "0" : "") + String(byte, radix: 16) + " "
+                } else {
+                    out += "   "
+                }
+            }
+            out += " |" + String(row.map { (0x20..<0x7F).contains($0) ? Character(Unicode.Scalar($0)) : "." }) + "|\n"
+        }
+        return out
     }
 
     /// What goes to stderr.
@@ -94,13 +153,20 @@ public enum TextRenderer {
             var out = "usage: \(spec.usage)\n  \(spec.summary)\n"
             if !spec.aliases.isEmpty { out += "  aliases: \(spec.aliases.joined(separator: ", "))\n" }
             for flag in spec.flags {
-                let name = flag.valueName.map { "-\(flag.letter) \($0)" } ?? "-\(flag.letter)"
+                let name = flag.valueName.map { "\(flag.spelling) \($0)" } ?? flag.spelling
                 out += "  \(name.padding(12)) \(flag.help)\n"
             }
             return out
         }
-        let width = specs.map(\.usage.count).max() ?? 0
-        return "zkcli commands:\n" + specs.map { "\t\($0.usage.padding(width))  # \($0.summary)\n" }.joined()
+        var out = ""
+        for group in CommandGroup.allCases {
+            let members = specs.filter { $0.group == group }
+            guard !members.isEmpty else { continue }
+            let width = members.map(\.usage.count).max() ?? 0
+            out += (out.isEmpty ? "" : "\n") + "\(group.rawValue):\n"
+            out += members.map { "\t\($0.usage.padding(width))  # \($0.summary)\n" }.joined()
+        }
+        return out
     }
 }
 

@@ -7,11 +7,17 @@ import ZKProtocol
 import ZKShell
 
 /// The interactive line editor: libedit (history with reverse search, emacs keys) plus tab completion
-/// of commands, flags and live znode paths. History persists in ~/.zkcli_history.
+/// of commands, flags and live znode paths. It runs in libedit's callback mode, so the REPL can wait on
+/// the keyboard and on asynchronous output (watch events) at once. History persists in ~/.zkcli_history.
 enum LineEditor {
     nonisolated(unsafe) static var session: ShellSession?
+    nonisolated(unsafe) static var cwd = "/"
     nonisolated(unsafe) static var matches: [String] = []
     nonisolated(unsafe) static var historyPath: String?
+    /// Set by the line handler: a finished line, or end of input.
+    nonisolated(unsafe) static var finished: LineEvent?
+
+    enum LineEvent { case line(String), endOfInput }
 
     static func start(session: ShellSession) {
         self.session = session
@@ -21,28 +27,60 @@ enum LineEditor {
         }
         stifle_history(1000)
         zkcli_set_completion(complete)
+        // The REPL handles SIGINT itself: cancel the running command, or clear the line.
+        zkcli_set_catch_signals(0)
     }
 
-    /// One line, or nil at end of input (Ctrl-D).
-    static func readLine(prompt: String) -> String? {
-        guard let raw = readline(prompt) else { return nil }
+    static func showPrompt(_ prompt: String) {
+        finished = nil
+        rl_callback_handler_install(prompt, lineHandler)
+    }
+
+    /// Feeds libedit the keys that are waiting; returns a line once one is complete.
+    static func readAvailable() -> LineEvent? {
+        rl_callback_read_char()
+        guard let event = finished else { return nil }
+        rl_callback_handler_remove()
+        return event
+    }
+
+    /// Ctrl-C at the prompt: drop what was typed and start a fresh line.
+    static func clearLine() {
+        rl_replace_line("", 0)
+        writeAll(STDOUT_FILENO, "^C\n")
+        rl_forced_update_display()
+    }
+
+    /// Prints text above the prompt and redraws the prompt with what was typed so far.
+    static func printAbovePrompt(_ text: String, _ stream: OutputStream) {
+        writeAll(STDOUT_FILENO, "\r\u{1B}[K")
+        writeAll(stream == .stdout ? STDOUT_FILENO : STDERR_FILENO, text)
+        rl_forced_update_display()
+    }
+
+    static func stop() {
+        rl_callback_handler_remove()
+    }
+
+    static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { raw in
+        guard let raw else { finished = .endOfInput; return }
         defer { free(raw) }
         let line = String(cString: raw)
         if !line.trimmingBlanks().isEmpty {
             add_history(raw)
             if let historyPath { _ = write_history(historyPath) }
         }
-        return line
+        finished = .line(line)
     }
 
     /// rl_attempted_completion_function: fills `matches`, then lets libedit walk them.
     static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
         let word = text.map { String(cString: $0) } ?? ""
         let line = zkcli_line_buffer().map { String(cString: $0) } ?? ""
-        matches = Completion.candidates(line: line, word: word, wordStart: Int(start)) { path in
+        matches = Completion.candidates(line: line, word: word, wordStart: Int(start), cwd: cwd) { path in
             LineEditor.fetchChildren(path)
         }
-        zkcli_set_append_character(matches.count == 1 && !matches[0].hasPrefix("/") ? 32 : 0)
+        zkcli_set_append_character(matches.count == 1 && !matches[0].hasPrefix("/") && !line.contains(" ") ? 32 : 0)
         return rl_completion_matches(text, generator)
     }
 
@@ -52,7 +90,7 @@ enum LineEditor {
         return strdup(matches[index])
     }
 
-    /// Completion runs inside readline on the main thread; the lookup runs on the session's executor.
+    /// Completion runs inside libedit on the main thread; the lookup runs on the session's executor.
     static func fetchChildren(_ path: String) -> [String] {
         guard let session else { return [] }
         let done = DispatchSemaphore(value: 0)
@@ -66,4 +104,3 @@ enum LineEditor {
 
     final class ResultBox: @unchecked Sendable { var value: [String] = [] }
 }
-

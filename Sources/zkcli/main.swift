@@ -26,15 +26,28 @@ func emit(_ outcome: LineOutcome) {
     writeAll(STDERR_FILENO, outcome.stderr)
 }
 
-func environment() -> [String: String] {
-    var result: [String: String] = [:]
-    if let hosts = getenv("ZOOKEEPER_HOSTS") { result["ZOOKEEPER_HOSTS"] = String(cString: hosts) }
-    return result
+func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
+func readTextFile(_ path: String) -> String? {
+    guard let file = fopen(path, "r") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count <= 0 { break }
+        bytes += buffer[..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 let invocation: Invocation
 do {
-    invocation = try Invocation(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment())
+    let configPath = environmentValue("ZKCLI_CONFIG") ?? environmentValue("HOME").map { $0 + "/.zkclirc" }
+    var environment: [String: String] = [:]
+    if let hosts = environmentValue("ZOOKEEPER_HOSTS") { environment["ZOOKEEPER_HOSTS"] = hosts }
+    invocation = try Invocation(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment,
+                                configFile: configPath.flatMap(readTextFile))
     _ = try ConnectString(parsing: invocation.server)
 } catch let error as UsageError {
     emit(LineOutcome(stderr: TextRenderer.render(ShellError.usage(error))))
@@ -49,18 +62,33 @@ if invocation.showHelp {
 }
 
 let settings = invocation
-let session = ShellSession(format: invocation.format) {
-    if settings.verbose { writeAll(STDERR_FILENO, "Connecting to \(settings.server)\n") }
-    let configuration = ZooKeeperClient.Configuration(connectString: settings.server,
+let connector: ShellSession.Connector = { servers in
+    if settings.verbose { writeAll(STDERR_FILENO, "Connecting to \(servers)\n") }
+    let configuration = ZooKeeperClient.Configuration(connectString: servers,
                                                       sessionTimeout: .milliseconds(settings.timeoutMs),
                                                       readOnly: settings.readOnly)
     let client = try await ZooKeeperClient.connect(configuration)
+    for credential in settings.auth {
+        try await client.addAuth(scheme: credential.scheme, auth: Array(credential.credential.utf8))
+    }
     if settings.verbose {
         let id = String(UInt64(bitPattern: client.sessionId), radix: 16)
         writeAll(STDERR_FILENO, "Connected to \(client.connectedHost ?? "?"), session 0x\(id), timeout \(client.negotiatedSessionTimeout) ms\n")
     }
     return client
 }
+
+if let line = invocation.completeLine {
+    exit(await CompletionRequest.run(line: line, servers: invocation.server, connector: connector))
+}
+
+let interactive = invocation.command.isEmpty && invocation.scriptFile == nil && isatty(STDIN_FILENO) != 0
+if interactive { Wakeup.install() }
+let session = ShellSession(servers: invocation.server, format: invocation.format, interactive: interactive,
+                           sink: { text, stream in
+                               if interactive { Wakeup.enqueue(text, stream) } else { writeAll(stream == .stdout ? STDOUT_FILENO : STDERR_FILENO, text) }
+                           },
+                           connector: connector)
 
 if !invocation.command.isEmpty {
     let outcome = await session.run(words: invocation.command)
@@ -69,25 +97,29 @@ if !invocation.command.isEmpty {
     exit(outcome.exitCode.rawValue)
 }
 
-let interactive = isatty(STDIN_FILENO) != 0
 var status = ScriptStatus(stopOnConnectionFailure: !interactive)
 if interactive {
     emit(await session.connect())
-    // Ctrl-C must not take the shell down with it (zkCli.sh 3.8's complaint); Ctrl-D or quit leaves.
-    signal(SIGINT, SIG_IGN)
-    LineEditor.start(session: session)
-    while true {
-        let (host, state) = await session.promptState()
-        guard let line = LineEditor.readLine(prompt: "[zk: \(host ?? invocation.server)(\(state)) /] ") else {
-            writeAll(STDOUT_FILENO, "\n")
-            break
-        }
-        let outcome = await session.run(line: line)
-        emit(outcome)
-        if !status.record(outcome) { break }
-    }
+    status = await Repl.run(session: session)
 } else {
-    while let line = readLine(strippingNewline: true) {
+    var lines: [Substring] = []
+    if let file = invocation.scriptFile {
+        guard let text = readTextFile(file) else {
+            emit(LineOutcome(stderr: "cannot read \(file): \(String(cString: strerror(errno)))\n"))
+            exit(ExitCode.usage.rawValue)
+        }
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+    var index = 0
+    while true {
+        let line: String
+        if invocation.scriptFile != nil {
+            guard index < lines.count else { break }
+            line = String(lines[index]); index += 1
+        } else {
+            guard let next = readLine(strippingNewline: true) else { break }
+            line = next
+        }
         let outcome = await session.run(line: line)
         emit(outcome)
         if !status.record(outcome) { break }

@@ -17,7 +17,12 @@ import Testing
     @Test func livePaths() {
         #expect(Completion.candidates(line: "get /ap", word: "/ap", wordStart: 4, children: children) == ["/apple", "/apricot"])
         #expect(Completion.candidates(line: "ls /zookeeper/q", word: "/zookeeper/q", wordStart: 3, children: children) == ["/zookeeper/quota"])
-        #expect(Completion.candidates(line: "ls ", word: "", wordStart: 3, children: children) == ["/apple", "/apricot", "/zookeeper"])
+        // An empty or relative word completes relative to the current node, as a Unix shell does.
+        #expect(Completion.candidates(line: "ls ", word: "", wordStart: 3, children: children) == ["apple", "apricot", "zookeeper"])
+        #expect(Completion.candidates(line: "get c", word: "c", wordStart: 4, cwd: "/zookeeper", children: children) == ["config"])
+        #expect(Completion.candidates(line: "get ../zookeeper/q", word: "../zookeeper/q", wordStart: 4, cwd: "/zookeeper",
+                                      children: children) == ["../zookeeper/quota"])
+        #expect(Completion.candidates(line: "4lw mn", word: "mn", wordStart: 4, children: children) == ["mntr"])
     }
 
     @Test func helpCompletesCommands() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZKClient
 import ZKProtocol
@@ -22,7 +23,7 @@ import ZKProtocol
         guard case .created(let path, let stat) = created else { Issue.record("\(created)"); return }
         #expect(path == "/a" && stat.dataLength == 5)
         let got = try await run("get -s /a")
-        guard case .data(_, let data, _, let showStat) = got else { Issue.record("\(got)"); return }
+        guard case .data(_, let data, _, let showStat, _) = got else { Issue.record("\(got)"); return }
         #expect(data == Array("hello".utf8) && showStat)
         let set = try await run("set -v 0 /a world")
         guard case .nodeStat(_, let after, false) = set else { Issue.record("\(set)"); return }
@@ -46,8 +47,8 @@ import ZKProtocol
 
     @Test func lsRecursiveIsDepthFirstSorted() async throws {
         for p in ["/r", "/r/b", "/r/a", "/r/a/y", "/r/a/x", "/r/b/z"] { await fake.seed(p) }
-        #expect(try await run("ls -R /r") == .tree(path: "/r", paths: ["/r", "/r/a", "/r/a/x", "/r/a/y", "/r/b", "/r/b/z"]))
-        #expect(try await run("ls -R /") == .tree(path: "/", paths: ["/", "/r", "/r/a", "/r/a/x", "/r/a/y", "/r/b", "/r/b/z"]))
+        #expect(try await run("ls -R /r") == .subtreePaths(path: "/r", paths: ["/r", "/r/a", "/r/a/x", "/r/a/y", "/r/b", "/r/b/z"]))
+        #expect(try await run("ls -R /") == .subtreePaths(path: "/", paths: ["/", "/r", "/r/a", "/r/a/x", "/r/a/y", "/r/b", "/r/b/z"]))
     }
 
     @Test func deleteAllRemovesDeepestFirst() async throws {
@@ -116,7 +117,7 @@ import ZKProtocol
     @Test func connectsLazilyOnceAndRenders() async {
         let fake = FakeClient()
         let counter = Counter()
-        let session = ShellSession(format: .text) { counter.connects += 1; return fake }
+        let session = ShellSession(servers: "fake:2181", format: .text) { _ in counter.connects += 1; return fake }
         #expect(await session.run(line: "version").stdout.hasPrefix("ZooKeeper CLI version: "))
         #expect(await session.run(line: "help ls").exitCode == .success)
         #expect(counter.connects == 0)
@@ -134,7 +135,7 @@ import ZKProtocol
     @Test func reconnectsAfterTheSessionEnded() async {
         let counter = Counter()
         let clients = [FakeClient(), FakeClient()]
-        let session = ShellSession(format: .text) { counter.connects += 1; return clients[counter.connects - 1] }
+        let session = ShellSession(servers: "fake:2181", format: .text) { _ in counter.connects += 1; return clients[counter.connects - 1] }
         _ = await session.run(line: "ls /")
         await clients[0].close()
         #expect(await session.run(line: "ls /").exitCode == .success)
@@ -142,7 +143,7 @@ import ZKProtocol
     }
 
     @Test func connectionFailureIsExitThree() async {
-        let session = ShellSession(format: .text) { throw ZooKeeperError(code: .connectionLoss) }
+        let session = ShellSession(servers: "fake:2181", format: .text) { _ in throw ZooKeeperError(code: .connectionLoss) }
         let outcome = await session.run(line: "ls /")
         #expect(outcome.exitCode == .connection)
         #expect(outcome.stderr == "cannot connect: ConnectionLoss\n")
@@ -151,7 +152,7 @@ import ZKProtocol
 
     @Test func jsonFormat() async {
         let fake = FakeClient()
-        let session = ShellSession(format: .json) { fake }
+        let session = ShellSession(servers: "fake:2181", format: .json) { _ in fake }
         #expect(await session.run(line: "getAllChildrenNumber /").stdout == "{\"path\":\"/\",\"count\":0}\n")
         #expect(await session.run(line: "get /x").stderr
                 == "{\"error\":\"NoNode\",\"code\":-101,\"message\":\"Node does not exist\",\"path\":\"/x\"}\n")
@@ -173,4 +174,152 @@ import ZKProtocol
         keep = repl.record(LineOutcome(quit: true)); #expect(!keep)
         #expect(repl.status == .connection)
     }
+}
+
+@Suite struct SubtreeCommandTests {
+    let fake = FakeClient()
+
+    func session(_ format: OutputFormat = .text) -> ShellSession {
+        let fake = self.fake
+        return ShellSession(servers: "fake:2181", format: format) { _ in fake }
+    }
+
+    func seedTree() async {
+        for (path, data) in [("/t", "root"), ("/t/a", "alpha"), ("/t/a/x", "needle here"), ("/t/b", ""), ("/t/lock-1", "")] {
+            await fake.seed(path, data)
+        }
+    }
+
+    @Test func cdPwdAndRelativePaths() async {
+        await seedTree()
+        let shell = session()
+        #expect(await shell.run(line: "cd /t/a") == LineOutcome())
+        #expect(await shell.run(line: "pwd").stdout == "/t/a\n")
+        #expect(await shell.run(line: "get x").stdout == "needle here\n")
+        #expect(await shell.run(line: "ls ..").stdout == "[a, b, lock-1]\n")
+        #expect(await shell.run(line: "cd nosuch") == LineOutcome(stderr: "NoNode: /t/a/nosuch\n", exitCode: .zookeeperError))
+        #expect(await shell.run(line: "pwd").stdout == "/t/a\n")
+        #expect(await shell.run(line: "cd ..") == LineOutcome())
+        #expect(await shell.promptState().cwd == "/t")
+    }
+
+    @Test func treeDrawsBranchesAndCounts() async {
+        await seedTree()
+        #expect(await session().run(line: "tree /t").stdout == """
+            /t
+            ├── a
+            │   └── x
+            ├── b
+            └── lock-1
+            5 nodes, 20 bytes
+
+            """)
+        #expect(await session().run(line: "tree -d 1 /t").stdout.contains("├── a  [1 child]\n"))
+    }
+
+    @Test func findAndGrep() async {
+        await seedTree()
+        #expect(await session().run(line: "find -n 'lock-*' /t").stdout == "/t/lock-1\n")
+        #expect(await session().run(line: "find -d 1 /t").stdout == "/t\n/t/a\n/t/b\n/t/lock-1\n")
+        #expect(await session().run(line: "grep -i NEEDLE /t").stdout == "/t/a/x: needle here\n")
+        #expect(await session().run(line: "grep -l '^al' /t").stdout == "/t/a\n")
+    }
+
+    @Test func copyMoveExportImport() async {
+        await seedTree()
+        let shell = session()
+        #expect(await shell.run(line: "cp /t /c") == LineOutcome())
+        #expect(fake.data("/c/a/x") == "needle here")
+        #expect(await shell.run(line: "mv /c /m") == LineOutcome())
+        #expect(!fake.has("/c") && fake.data("/m/a") == "alpha")
+        let exported = await session(.json).run(line: "export /t").stdout
+        #expect(exported.contains("\"format\":\"zkcli-export\""))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zkcli-export-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(await shell.run(line: "export -o \(file) /t") == LineOutcome())
+        #expect(await shell.run(line: "import -f \(file) /copy") == LineOutcome())
+        #expect(fake.data("/copy/a/x") == "needle here" && fake.data("/copy") == "root")
+        #expect(await shell.run(line: "import -f \(file) /copy").exitCode == .zookeeperError)  // NodeExists
+        await fake.seed("/copy/a/x", "changed")
+        _ = try? await fake.setData("/copy/a/x", data: Array("changed".utf8), version: -1)
+        #expect(await session(.json).run(line: "import -u -f \(file) /copy").stdout == "{\"path\":\"/copy\",\"created\":0,\"updated\":5}\n")
+        #expect(fake.data("/copy/a/x") == "needle here")
+    }
+
+    @Test func historyAndRedo() async {
+        await seedTree()
+        let shell = session()
+        _ = await shell.run(line: "cd /t")
+        _ = await shell.run(line: "get a")
+        #expect(await shell.run(line: "history").stdout == "0 - cd /t\n1 - get a\n2 - history\n")
+        #expect(await shell.run(line: "redo 1").stdout == "alpha\n")
+        #expect(await shell.run(line: "redo 99").exitCode == .usage)
+    }
+
+    @Test func quotasAreZkCliNodes() async {
+        await seedTree()
+        await fake.seed("/zookeeper"); await fake.seed("/zookeeper/quota")
+        let shell = session()
+        #expect(await shell.run(line: "setquota -n 10 /t/a") == LineOutcome())
+        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=10,bytes=-1")
+        #expect(await shell.run(line: "setquota -B 99 /t/a") == LineOutcome())
+        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=10,bytes=-1=;byteHardLimit=99")
+        #expect(await shell.run(line: "setquota -n 1 /t").stderr.contains("has a child /t/a which has a quota"))
+        #expect(await shell.run(line: "setquota -n 1 /t/a/x").stderr.contains("has a parent /t/a which has a quota"))
+        #expect(await shell.run(line: "listquota /t/a").stdout == """
+            absolute path is /zookeeper/quota/t/a/zookeeper_limits
+            Output quota for /t/a count=10,bytes=-1=;byteHardLimit=99;countHardLimit=-1
+            Output stat for /t/a count=0,bytes=0
+
+            """)
+        #expect(await shell.run(line: "delquota -n /t/a") == LineOutcome())
+        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=-1,bytes=-1=;byteHardLimit=99")
+        #expect(await shell.run(line: "delquota /t/a") == LineOutcome())
+        #expect(!fake.has("/zookeeper/quota/t/a"))
+    }
+
+    @Test func watchInAScriptStreamsUntilTheCount() async throws {
+        await seedTree()
+        let lines = LinesBox()
+        let fake = self.fake
+        let shell = ShellSession(servers: "fake:2181", format: .text, sink: { text, stream in
+            lines.append(stream == .stdout ? text : "stderr: " + text)
+        }) { _ in fake }
+        let watcher = Task { await shell.run(line: "watch -R -c 2 /t") }
+        while !fake.callLog().contains(where: { $0.hasPrefix("addWatch /t") }) { await Task.yield() }
+        fake.deliver(.watch(type: .nodeDataChanged, state: .syncConnected, path: "/other"))
+        fake.deliver(.watch(type: .nodeDataChanged, state: .syncConnected, path: "/t/a"))
+        fake.deliver(.watch(type: .nodeCreated, state: .syncConnected, path: "/t/new"))
+        #expect(await watcher.value == LineOutcome())
+        // Events outside the stream are zkCli.sh's WATCHER blocks, on stderr in a script.
+        #expect(lines.all.filter { !$0.hasPrefix("stderr: ") } == ["NodeDataChanged /t/a\n", "NodeCreated /t/new\n"])
+        #expect(lines.all.contains { $0.hasPrefix("stderr: ") && $0.contains("path:/other") })
+    }
+
+    @Test func fourLetterWordsGoToTheNamedServerOrAll() async {
+        let fake = self.fake
+        fake.config = Array("server.1=127.0.0.1:2888:3888:participant;127.0.0.1:2181\nserver.2=127.0.0.1:2889:3889:participant;0.0.0.0:2182\nversion=100000000".utf8)
+        let asked = LinesBox()
+        let shell = ShellSession(servers: "127.0.0.1:2181", format: .text, adminSender: { word, server in
+            asked.append("\(word)@\(server)")
+            return word == "srvr" ? "Zxid: 0x100000002\nMode: follower\nNode count: 7\nConnections: 1\nOutstanding: 0\n" : "imok"
+        }) { _ in fake }
+        #expect(await shell.run(line: "ruok 10.0.0.1:2181").stdout == "imok\n")
+        _ = await shell.run(line: "ls /")
+        #expect(await shell.run(line: "4lw -a ruok").stdout == """
+                  127.0.0.1:2181  127.0.0.1:2182
+            ruok  imok            imok
+
+            """)
+        let ensemble = await shell.run(line: "ensemble").stdout
+        #expect(ensemble.contains("127.0.0.1:2182  follower  0x100000002  1"))
+        #expect(asked.all.contains("ruok@10.0.0.1:2181"))
+    }
+}
+
+final class LinesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
 }

@@ -158,7 +158,65 @@ final class FakeClient: ShellClient, @unchecked Sendable {
         }
     }
 
-    func close() async { lock.withLock { closed = true } }
+    func addWatch(_ path: String, mode: AddWatchMode) async throws {
+        try call("addWatch \(path) \(mode)") { _ = try node(path) }
+    }
+
+    func removeWatches(_ path: String, type: WatcherType) async throws {
+        try call("removeWatches \(path) \(type)") {}
+    }
+
+    /// All or nothing, like the server: the tree is put back when an op fails.
+    func multi(_ ops: [MultiOp]) async throws -> [MultiOpResult] {
+        let saved = lock.withLock { (nodes, zxid, sequence) }
+        try call("multi \(ops.count)") {}
+        do {
+            for op in ops {
+                switch op {
+                case .create(let request, _):
+                    _ = try await create2(request.path, data: request.data ?? [], acl: request.acl, mode: .persistent, ttl: nil)
+                case .delete(let request):
+                    try await delete(request.path, version: request.version)
+                case .setData(let request):
+                    _ = try await setData(request.path, data: request.data ?? [], version: request.version)
+                default:
+                    throw ZooKeeperError(code: .unimplemented)
+                }
+            }
+        } catch {
+            lock.withLock { (nodes, zxid, sequence) = saved }
+            throw error
+        }
+        return []
+    }
+
+    var config: [UInt8] = []
+
+    func getConfig(watch: Bool) async throws -> (data: [UInt8], stat: Stat) {
+        try call("getConfig") { (config, Stat()) }
+    }
+
+    func reconfig(joining: String?, leaving: String?, newMembers: String?, fromConfig: Int64) async throws -> (data: [UInt8], stat: Stat) {
+        try call("reconfig") { throw ZooKeeperError(code: .reconfigDisabled) }
+    }
+
+    private var continuations: [AsyncStream<ClientEvent>.Continuation] = []
+
+    func makeEvents() -> AsyncStream<ClientEvent> {
+        let (stream, continuation) = AsyncStream<ClientEvent>.makeStream()
+        lock.withLock { continuations.append(continuation) }
+        return stream
+    }
+
+    /// Delivers an event to every stream, as the connection would.
+    func deliver(_ event: ClientEvent) {
+        for continuation in lock.withLock({ continuations }) { continuation.yield(event) }
+    }
+
+    func close() async {
+        let streams = lock.withLock { closed = true; return continuations }
+        for continuation in streams { continuation.finish() }
+    }
 
     /// Test setup without going through the log.
     func seed(_ path: String, _ data: String = "") async {

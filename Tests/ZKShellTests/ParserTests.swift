@@ -12,29 +12,29 @@ import ZKProtocol
     @Test func everyCommand() throws {
         let bytes = { (s: String) in Array(s.utf8) }
         let cases: [(String, Command)] = [
-            ("ls /", .ls(path: "/", stat: false, recursive: false)),
-            ("ls -s -R /a", .ls(path: "/a", stat: true, recursive: true)),
-            ("ls -sR /a", .ls(path: "/a", stat: true, recursive: true)),
-            ("get /a", .get(path: "/a", stat: false)),
-            ("get -s /a", .get(path: "/a", stat: true)),
-            ("set /a hi", .set(path: "/a", data: bytes("hi"), version: -1, stat: false)),
-            ("set -s -v 3 /a 'x y'", .set(path: "/a", data: bytes("x y"), version: 3, stat: true)),
-            ("set -v3 /a x", .set(path: "/a", data: bytes("x"), version: 3, stat: false)),
-            ("set -- /a -1", .set(path: "/a", data: bytes("-1"), version: -1, stat: false)),
-            ("set /a -x", .set(path: "/a", data: bytes("-x"), version: -1, stat: false)),
-            ("create /a", .create(path: "/a", data: [], acl: ACL.openACLUnsafe, mode: .persistent, ttl: nil)),
-            ("create /a d", .create(path: "/a", data: bytes("d"), acl: ACL.openACLUnsafe, mode: .persistent, ttl: nil)),
-            ("create -e /a", .create(path: "/a", data: [], acl: ACL.openACLUnsafe, mode: .ephemeral, ttl: nil)),
-            ("create -s /a/", .create(path: "/a/", data: [], acl: ACL.openACLUnsafe, mode: .persistentSequential, ttl: nil)),
-            ("create -s -e /a-", .create(path: "/a-", data: [], acl: ACL.openACLUnsafe, mode: .ephemeralSequential, ttl: nil)),
-            ("create -c /a", .create(path: "/a", data: [], acl: ACL.openACLUnsafe, mode: .container, ttl: nil)),
-            ("create -t 500 /a", .create(path: "/a", data: [], acl: ACL.openACLUnsafe, mode: .persistentWithTTL, ttl: 500)),
-            ("create -s -t 500 /a", .create(path: "/a", data: [], acl: ACL.openACLUnsafe, mode: .persistentSequentialWithTTL, ttl: 500)),
-            ("create /a d world:anyone:r", .create(path: "/a", data: bytes("d"), acl: ACL.readACLUnsafe, mode: .persistent, ttl: nil)),
+            ("ls /", .ls(path: "/", stat: false, watch: false, recursive: false)),
+            ("ls -s -R /a", .ls(path: "/a", stat: true, watch: false, recursive: true)),
+            ("ls -sR /a", .ls(path: "/a", stat: true, watch: false, recursive: true)),
+            ("get /a", .get(path: "/a", stat: false, watch: false, format: .text, outputFile: nil)),
+            ("get -s /a", .get(path: "/a", stat: true, watch: false, format: .text, outputFile: nil)),
+            ("set /a hi", .set(path: "/a", data: .bytes(bytes("hi")), version: -1, stat: false)),
+            ("set -s -v 3 /a 'x y'", .set(path: "/a", data: .bytes(bytes("x y")), version: 3, stat: true)),
+            ("set -v3 /a x", .set(path: "/a", data: .bytes(bytes("x")), version: 3, stat: false)),
+            ("set -- /a -1", .set(path: "/a", data: .bytes(bytes("-1")), version: -1, stat: false)),
+            ("set /a -x", .set(path: "/a", data: .bytes(bytes("-x")), version: -1, stat: false)),
+            ("create /a", .create(path: "/a", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .persistent, ttl: nil)),
+            ("create /a d", .create(path: "/a", data: .bytes(bytes("d")), acl: ACL.openACLUnsafe, mode: .persistent, ttl: nil)),
+            ("create -e /a", .create(path: "/a", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .ephemeral, ttl: nil)),
+            ("create -s /a/", .create(path: "/a/", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .persistentSequential, ttl: nil)),
+            ("create -s -e /a-", .create(path: "/a-", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .ephemeralSequential, ttl: nil)),
+            ("create -c /a", .create(path: "/a", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .container, ttl: nil)),
+            ("create -t 500 /a", .create(path: "/a", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .persistentWithTTL, ttl: 500)),
+            ("create -s -t 500 /a", .create(path: "/a", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .persistentSequentialWithTTL, ttl: 500)),
+            ("create /a d world:anyone:r", .create(path: "/a", data: .bytes(bytes("d")), acl: ACL.readACLUnsafe, mode: .persistent, ttl: nil)),
             ("delete /a", .delete(path: "/a", version: -1)),
             ("delete -v 2 /a", .delete(path: "/a", version: 2)),
-            ("deleteall /a", .deleteAll(path: "/a")),
-            ("stat /a", .stat(path: "/a")),
+            ("deleteall /a", .deleteAll(path: "/a", batchSize: 1000)),
+            ("stat /a", .stat(path: "/a", watch: false)),
             ("getAcl /a", .getAcl(path: "/a", stat: false)),
             ("getacl -s /a", .getAcl(path: "/a", stat: true)),
             ("setAcl /a auth::cdrwa", .setAcl(path: "/a", acl: ACL.creatorAllACL, version: -1, stat: false, recursive: false)),
@@ -50,6 +50,51 @@ import ZKProtocol
             ("help getacl", .help(command: "getAcl")),
             ("quit", .quit),
             ("exit", .quit),
+            // zkCli.sh's flags may follow the path; anything else there is data.
+            ("get /a -s", .get(path: "/a", stat: true, watch: false, format: .text, outputFile: nil)),
+            ("get -w -x /a", .get(path: "/a", stat: false, watch: true, format: .hex, outputFile: nil)),
+            ("get -b -o /tmp/f /a", .get(path: "/a", stat: false, watch: false, format: .base64, outputFile: "/tmp/f")),
+            ("set -f /tmp/f /a", .set(path: "/a", data: .file("/tmp/f"), version: -1, stat: false)),
+            ("create -f /tmp/f /a world:anyone:r", .create(path: "/a", data: .file("/tmp/f"), acl: ACL.readACLUnsafe, mode: .persistent, ttl: nil)),
+            ("deleteall -b 50 /a", .deleteAll(path: "/a", batchSize: 50)),
+            ("ls -w /a", .ls(path: "/a", stat: false, watch: true, recursive: false)),
+            ("stat -w /a", .stat(path: "/a", watch: true)),
+            ("addWatch /a", .addWatch(path: "/a", mode: .persistentRecursive)),
+            ("addWatch -m PERSISTENT /a", .addWatch(path: "/a", mode: .persistent)),
+            ("removewatches /a", .removeWatches(path: "/a", type: .any, local: false)),
+            ("removewatches /a -d -l", .removeWatches(path: "/a", type: .data, local: true)),
+            ("removewatches -c /a", .removeWatches(path: "/a", type: .children, local: false)),
+            ("config -c", .config(membershipOnly: true, watch: false, stat: false)),
+            ("reconfig -remove 3", .reconfig(.incremental(joining: nil, leaving: "3"), fromVersion: -1, stat: false)),
+            ("reconfig -add 4=h:1:2;3 -v 1f", .reconfig(.incremental(joining: "4=h:1:2;3", leaving: nil), fromVersion: 0x1f, stat: false)),
+            ("reconfig -members 1=h:1:2;3 -s", .reconfig(.members("1=h:1:2;3"), fromVersion: -1, stat: true)),
+            ("reconfig -file /tmp/c", .reconfig(.membersFile("/tmp/c"), fromVersion: -1, stat: false)),
+            ("setquota -n 10 /a", .setQuota(path: "/a", limit: .countSoft, value: 10)),
+            ("setquota -B 100 /a", .setQuota(path: "/a", limit: .bytesHard, value: 100)),
+            ("listquota /a", .listQuota(path: "/a")),
+            ("delquota /a", .delQuota(path: "/a", limit: nil)),
+            ("delquota -b /a", .delQuota(path: "/a", limit: .bytesSoft)),
+            ("printwatches off", .printWatches(false)),
+            ("printwatches", .printWatches(nil)),
+            ("connect h:1", .connect(servers: "h:1")),
+            ("close", .close),
+            ("history", .history),
+            ("redo 3", .redo(3)),
+            ("cd", .cd(path: "/")),
+            ("pwd", .pwd),
+            ("tree -d 2 -s /a", .tree(path: "/a", depth: 2, sizes: true)),
+            ("find -n 'lock-*' -e /a", .find(path: "/a", name: "lock-*", ephemeralOnly: true, depth: nil)),
+            ("grep -i -l ^x /a", .grep(path: "/a", pattern: "^x", ignoreCase: true, pathsOnly: true)),
+            ("watch -R -c 3 /a", .watch(path: "/a", recursive: true, count: 3)),
+            ("unwatch", .unwatch(path: nil)),
+            ("cp /a /b", .copy(from: "/a", to: "/b")),
+            ("mv /a /b/c", .move(from: "/a", to: "/b/c")),
+            ("export -o f.json /a", .export(path: "/a", file: "f.json")),
+            ("import -u -f f.json /b", .import(path: "/b", file: "f.json", update: true)),
+            ("4lw mntr", .fourLetterWord("mntr", server: nil, all: false)),
+            ("4lw -a stat", .fourLetterWord("stat", server: nil, all: true)),
+            ("srvr h:2181", .fourLetterWord("srvr", server: "h:2181", all: false)),
+            ("ensemble", .ensemble),
         ]
         for (line, expected) in cases {
             #expect(try parse(line) == expected, "\(line)")
@@ -58,8 +103,12 @@ import ZKProtocol
 
     @Test func tableAndParserAgree() throws {
         // Every command in the table parses from its minimal form (required arguments only).
+        let special: [String: [String]] = [
+            "4lw": ["4lw", "ruok"], "redo": ["redo", "0"], "setquota": ["setquota", "-n", "1", "/x"],
+            "reconfig": ["reconfig", "-remove", "1"], "cp": ["cp", "/x", "/y"], "mv": ["mv", "/x", "/y"],
+        ]
         for spec in CommandTable.all {
-            let words = [spec.name] + spec.arguments.filter { !$0.optional }.map { arg -> String in
+            let words = special[spec.name] ?? [spec.name] + spec.arguments.filter { !$0.optional }.map { arg -> String in
                 switch arg.kind {
                 case .path: return "/x"
                 case .acl: return "world:anyone:cdrwa"
@@ -67,9 +116,29 @@ import ZKProtocol
                 }
             }
             let command = try Parser.parse(words)
-            #expect(command.name == spec.name)
-            #expect(command.needsSession == spec.needsSession)
+            // The four-letter words parse to `4lw word`.
+            #expect(command.name == spec.name || (spec.group == .admin && command.name == "4lw"), "\(spec.name)")
+            #expect(command.needsSession == spec.needsSession || spec.group == .admin)
         }
+    }
+
+    @Test func relativePathsResolveAgainstTheCurrentNode() throws {
+        #expect(try Parser.parse(line: "get b", cwd: "/a") == .get(path: "/a/b", stat: false, watch: false, format: .text, outputFile: nil))
+        #expect(try Parser.parse(line: "ls ..", cwd: "/a/b") == .ls(path: "/a", stat: false, watch: false, recursive: false))
+        #expect(try Parser.parse(line: "ls", cwd: "/a") == .ls(path: "/a", stat: false, watch: false, recursive: false))
+        #expect(try Parser.parse(line: "cd ../../..", cwd: "/a/b") == .cd(path: "/"))
+        #expect(try Parser.parse(line: "get ./c/../d", cwd: "/a") == .get(path: "/a/d", stat: false, watch: false, format: .text, outputFile: nil))
+        #expect(try Parser.parse(line: "create -s seq-", cwd: "/q") == .create(path: "/q/seq-", data: .bytes([]), acl: ACL.openACLUnsafe, mode: .persistentSequential, ttl: nil))
+        #expect(PathResolution.resolve("/a/../b", cwd: "/") == "/b")
+        #expect(PathResolution.resolve("x", cwd: "/") == "/x")
+    }
+
+    @Test func globs() {
+        #expect(Glob("lock-*").matches("lock-0001"))
+        #expect(!Glob("lock-*").matches("lease-1"))
+        #expect(Glob("n?").matches("n1") && !Glob("n?").matches("n12"))
+        #expect(Glob("[a-c]x").matches("bx") && !Glob("[!a-c]x").matches("bx"))
+        #expect(Glob("*").matches(""))
     }
 
     @Test func blankAndCommentLines() throws {
@@ -80,13 +149,14 @@ import ZKProtocol
     }
 
     @Test(arguments: [
-        ("get -x /a", "get: unknown option -x"),
-        ("ls -w /", "ls: unknown option -w"),
+        ("get -q /a", "get: unknown option -q"),
+        ("ls -z /", "ls: unknown option -z"),
         ("delete -s /a", "delete: unknown option -s"),
         ("get -s -s /a", "get: option -s given twice"),
         ("set -v", "set: option -v needs a version"),
         ("get", "get: missing path"),
-        ("set /a", "set: missing data"),
+        ("setquota /a", "setquota: give exactly one of -n -b -N -B"),
+        ("set -f x /a data", "set: give the data or -f file, not both"),
         ("get /a /b", "get: unexpected argument /b"),
         ("whoami me", "whoami: unexpected argument me"),
         ("addauth digest", "addauth: missing auth"),
@@ -99,7 +169,9 @@ import ZKProtocol
 
     @Test(arguments: [
         "nosuch /a", "help nosuch",
-        "get a", "get /a/", "get //a", "get /a/../b", "get /a/.", "ls /a\u{1}b",
+        "get /a/", "get //a", "ls /a\u{1}b", "get -x -b /a", "grep '(' /a", "mv /a /a/b", "cp / /x",
+        "removewatches -c -d /a", "4lw nope", "srvr nohostport", "redo x", "printwatches maybe", "reconfig",
+        "reconfig -file f -members m", "addWatch -m SOMETIMES /a", "tree -d x /",
         "delete -v x /a", "delete -v -2 /a", "set -v 1.5 /a x",
         "create -t 0 /a", "create -t x /a", "create -c -s /a", "create -c -e /a", "create -t 10 -e /a",
         "create -t 10 -c /a", "create /a/ x",
@@ -121,11 +193,11 @@ import ZKProtocol
     }
 
     @Test func usageLinesComeFromTheTable() {
-        #expect(CommandTable.spec(named: "create")?.usage == "create [-s] [-e] [-c] [-t ttl] path [data] [acl]")
-        #expect(CommandTable.spec(named: "set")?.usage == "set [-s] [-v version] path data")
-        #expect(CommandTable.spec(named: "ls")?.usage == "ls [-s] [-R] path")
+        #expect(CommandTable.spec(named: "create")?.usage == "create [-s] [-e] [-c] [-t ttl] [-f file] path [data] [acl]")
+        #expect(CommandTable.spec(named: "set")?.usage == "set [-s] [-v version] [-f file] path [data]")
+        #expect(CommandTable.spec(named: "ls")?.usage == "ls [-s] [-w] [-R] [path]")
         #expect(CommandTable.spec(named: "exit")?.name == "quit")
-        #expect(usageError("get -x /a")?.usage == "get [-s] path")
+        #expect(usageError("get -q /a")?.usage == "get [-s] [-w] [-x] [-b] [-o file] path")
     }
 
     @Test func invocation() throws {
@@ -140,5 +212,22 @@ import ZKProtocol
         #expect(throws: UsageError.self) { try Invocation(arguments: ["-bogus"]) }
         #expect(throws: UsageError.self) { try Invocation(arguments: ["-server"]) }
         #expect(throws: UsageError.self) { try Invocation(arguments: ["-timeout", "soon"]) }
+        let auth = try Invocation(arguments: ["--auth", "digest:u:p", "-f", "s.zk"])
+        #expect(auth.auth == [AuthCredential(scheme: "digest", credential: "u:p")] && auth.scriptFile == "s.zk")
+        #expect(throws: UsageError.self) { try Invocation(arguments: ["--auth", "nocolon"]) }
+    }
+
+    @Test func configFileThenEnvironmentThenOptions() throws {
+        let file = "# defaults\nserver = f:1\ntimeout=3000\nauth=digest:a:b\n"
+        let fromFile = try Invocation(arguments: [], configFile: file)
+        #expect(fromFile.server == "f:1" && fromFile.timeoutMs == 3000 && fromFile.auth.count == 1)
+        #expect(try Invocation(arguments: [], environment: ["ZOOKEEPER_HOSTS": "e:1"], configFile: file).server == "e:1")
+        #expect(try Invocation(arguments: ["-server", "o:1"], environment: ["ZOOKEEPER_HOSTS": "e:1"], configFile: file).server == "o:1")
+        do {
+            _ = try Invocation(arguments: [], configFile: "server=x:1\ncolour=red\n")
+            Issue.record("an unknown key must be refused")
+        } catch {
+            #expect(error.message == "config file line 2: unknown key colour (server, timeout, auth)")
+        }
     }
 }

@@ -49,13 +49,13 @@ import ZKProtocol
         #expect(TextRenderer.render(.children(path: "/e", children: [], stat: Self.stat, showStat: false)) == "[]\n")
         #expect(TextRenderer.render(.children(path: "/", children: ["a"], stat: Self.stat, showStat: true))
                 == "[a]\n" + TextRenderer.stat(Self.stat))
-        #expect(TextRenderer.render(.tree(path: "/a", paths: ["/a", "/a/b", "/a/b/c"])) == "/a\n/a/b\n/a/b/c\n")
+        #expect(TextRenderer.render(.subtreePaths(path: "/a", paths: ["/a", "/a/b", "/a/b/c"])) == "/a\n/a/b\n/a/b/c\n")
     }
 
     @Test func otherTextFormats() {
         #expect(TextRenderer.render(.created(path: "/a0000000001", stat: Stat())) == "Created /a0000000001\n")
-        #expect(TextRenderer.render(.data(path: "/a", data: Array("héllo".utf8), stat: Stat(), showStat: false)) == "héllo\n")
-        #expect(TextRenderer.render(.data(path: "/a", data: [], stat: Stat(), showStat: false)) == "\n")
+        #expect(TextRenderer.render(.data(path: "/a", data: Array("héllo".utf8), stat: Stat(), showStat: false, format: .text)) == "héllo\n")
+        #expect(TextRenderer.render(.data(path: "/a", data: [], stat: Stat(), showStat: false, format: .text)) == "\n")
         #expect(TextRenderer.render(.nodeStat(path: "/a", stat: Stat(), showStat: false)) == "")
         #expect(TextRenderer.render(.deleted(path: "/a", count: 1)) == "")
         #expect(TextRenderer.render(.acl(path: "/a", acl: [ACL(perms: .all, id: .anyone), ACL(perms: .read, id: Id(scheme: "ip", id: "10.0.0.1"))],
@@ -83,8 +83,29 @@ import ZKProtocol
         let text = TextRenderer.render(.help(CommandTable.all, single: false))
         for spec in CommandTable.all { #expect(text.contains(spec.usage)) }
         let one = TextRenderer.render(.help([CommandTable.spec(named: "set")!], single: true))
-        #expect(one.hasPrefix("usage: set [-s] [-v version] path data\n"))
+        #expect(one.hasPrefix("usage: set [-s] [-v version] [-f file] path [data]\n"))
         #expect(one.contains("-v version"))
+    }
+
+    @Test func hexAndBase64() {
+        #expect(TextRenderer.render(.data(path: "/a", data: Array(0..<18), stat: Stat(), showStat: false, format: .hex)) == """
+            00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|
+            00000010  10 11                                             |..|
+
+            """)
+        #expect(TextRenderer.render(.data(path: "/a", data: [0xff, 0], stat: Stat(), showStat: false, format: .base64)) == "/wA=\n")
+    }
+
+    @Test func fourLetterWordTables() {
+        let answers = [ServerAnswer(server: "a:1", text: "zk_version\t3.8\nzk_znode_count\t5\n"),
+                       ServerAnswer(server: "b:2", error: "connection refused")]
+        let table = TextRenderer.render(.fourLetterWord(word: "mntr", answers: answers))
+        #expect(table == "                a:1  b:2\n"
+                 + "zk_version      3.8\n"
+                 + "zk_znode_count  5\n"
+                 + "error                connection refused\n")
+        let sections = TextRenderer.render(.fourLetterWord(word: "cons", answers: answers))
+        #expect(sections == "== a:1 ==\nzk_version\t3.8\nzk_znode_count\t5\n== b:2 ==\nconnection refused\n")
     }
 
     @Test func jsonStatKeys() {
@@ -98,9 +119,9 @@ import ZKProtocol
         let s = JSONRenderer.stat(Stat()).serialized()
         #expect(JSONRenderer.render(.children(path: "/", children: ["a", "b"], stat: Stat(), showStat: false))
                 == "{\"path\":\"/\",\"children\":[\"a\",\"b\"],\"stat\":\(s)}\n")
-        #expect(JSONRenderer.render(.data(path: "/a", data: Array("say \"hi\"\n".utf8), stat: Stat(), showStat: false))
+        #expect(JSONRenderer.render(.data(path: "/a", data: Array("say \"hi\"\n".utf8), stat: Stat(), showStat: false, format: .text))
                 == "{\"path\":\"/a\",\"data\":\"say \\\"hi\\\"\\n\",\"encoding\":\"utf-8\",\"stat\":\(s)}\n")
-        #expect(JSONRenderer.render(.data(path: "/a", data: [0, 1, 2, 0xff], stat: Stat(), showStat: false))
+        #expect(JSONRenderer.render(.data(path: "/a", data: [0, 1, 2, 0xff], stat: Stat(), showStat: false, format: .text))
                 == "{\"path\":\"/a\",\"data\":\"AAEC/w==\",\"encoding\":\"base64\",\"stat\":\(s)}\n")
         #expect(JSONRenderer.render(.created(path: "/a", stat: Stat())) == "{\"path\":\"/a\",\"stat\":\(s)}\n")
         #expect(JSONRenderer.render(.deleted(path: "/a", count: 3)) == "{\"path\":\"/a\",\"deleted\":3}\n")
@@ -109,7 +130,7 @@ import ZKProtocol
         #expect(JSONRenderer.render(.identities([ClientInfo(authScheme: "ip", user: "::1")]))
                 == "{\"identities\":[{\"scheme\":\"ip\",\"user\":\"::1\"}]}\n")
         #expect(JSONRenderer.render(.childCount(path: "/", count: 4)) == "{\"path\":\"/\",\"count\":4}\n")
-        #expect(JSONRenderer.render(.tree(path: "/", paths: ["/"])) == "{\"path\":\"/\",\"paths\":[\"/\"]}\n")
+        #expect(JSONRenderer.render(.subtreePaths(path: "/", paths: ["/"])) == "{\"path\":\"/\",\"paths\":[\"/\"]}\n")
         #expect(JSONRenderer.render(.quit) == "")
     }
 

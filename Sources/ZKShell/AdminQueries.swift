@@ -1,0 +1,89 @@
+import ZKClient
+import ZKProtocol
+
+/// Four-letter words and the ensemble view: plain TCP queries to each member, asked concurrently.
+public enum AdminQueries {
+    public typealias Sender = @Sendable (_ word: String, _ server: HostPort) async throws -> String
+
+    public static let defaultSender: Sender = { word, server in
+        try await FourLetterWordQuery.send(word, to: server)
+    }
+
+    /// Members by client address: the connect string's hosts, then any member /zookeeper/config names
+    /// that the connect string did not.
+    public static func members(connectString: [HostPort], config: [UInt8]?) -> [HostPort] {
+        var members = connectString
+        for member in config.map(clientAddresses) ?? [] where !members.contains(member) { members.append(member) }
+        return members
+    }
+
+    /// server.N=host:quorumPort:electionPort[:role];[clientHost:]clientPort → clientHost:clientPort, with a
+    /// wildcard client host replaced by the quorum host.
+    static func clientAddresses(_ config: [UInt8]) -> [HostPort] {
+        String(decoding: config, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
+            guard line.hasPrefix("server."), let equals = line.firstIndex(of: "="), let semicolon = line.firstIndex(of: ";") else {
+                return nil
+            }
+            let quorumHost = line[line.index(after: equals)..<semicolon].split(separator: ":").first.map(String.init) ?? ""
+            let client = line[line.index(after: semicolon)...]
+            let parts = client.split(separator: ":")
+            guard let port = parts.last.flatMap({ Int($0) }) else { return nil }
+            var host = parts.count > 1 ? parts.dropLast().joined(separator: ":") : quorumHost
+            if host == "0.0.0.0" || host == "::" || host.isEmpty { host = quorumHost }
+            return HostPort(host: host, port: port)
+        }
+    }
+
+    public static func ask(_ word: String, servers: [HostPort], sender: @escaping Sender = defaultSender) async -> [ServerAnswer] {
+        await withTaskGroup(of: (Int, ServerAnswer).self) { group in
+            for (index, server) in servers.enumerated() {
+                group.addTask {
+                    do { return (index, ServerAnswer(server: server.description, text: try await sender(word, server))) } catch {
+                        return (index, ServerAnswer(server: server.description, error: String(describing: error)))
+                    }
+                }
+            }
+            var answers = [ServerAnswer?](repeating: nil, count: servers.count)
+            for await (index, answer) in group { answers[index] = answer }
+            return answers.compactMap { $0 }
+        }
+    }
+
+    /// srvr from every member, plus mntr where the server allows it (Apache's default whitelist is srvr alone).
+    public static func ensemble(_ servers: [HostPort], sender: @escaping Sender = defaultSender) async -> [MemberStatus] {
+        async let srvr = ask("srvr", servers: servers, sender: sender)
+        async let mntr = ask("mntr", servers: servers, sender: sender)
+        let (srvrAnswers, mntrAnswers) = await (srvr, mntr)
+        return zip(srvrAnswers, mntrAnswers).map { status(srvr: $0, mntr: $1) }
+    }
+
+    static func status(srvr: ServerAnswer, mntr: ServerAnswer) -> MemberStatus {
+        var member = MemberStatus(server: srvr.server)
+        guard let text = srvr.text, text.contains("Mode:") else {
+            member.error = srvr.error ?? srvr.text.map { String($0.trimmingBlanks()) } ?? "no answer"
+            return member
+        }
+        let fields = keyValues(text, separator: ":")
+        member.mode = fields["Mode"]
+        member.zxid = fields["Zxid"].flatMap { Int64($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
+        member.latency = fields["Latency min/avg/max"]
+        member.connections = fields["Connections"].flatMap { Int($0) }
+        member.outstanding = fields["Outstanding"].flatMap { Int($0) }
+        member.znodes = fields["Node count"].flatMap { Int($0) }
+        if let mntr = mntr.text {
+            let metrics = keyValues(mntr, separator: "\t")
+            member.syncedFollowers = metrics["zk_synced_followers"].flatMap { Int($0) }
+        }
+        return member
+    }
+
+    /// "Key: value" (srvr) or "key\tvalue" (mntr) lines.
+    static func keyValues(_ text: String, separator: Character) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let index = line.firstIndex(of: separator) else { continue }
+            result[String(line[..<index].trimmingBlanks())] = String(line[line.index(after: index)...].trimmingBlanks())
+        }
+        return result
+    }
+}
