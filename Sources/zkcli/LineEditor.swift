@@ -31,8 +31,11 @@ enum LineEditor {
         zkcli_set_catch_signals(0)
     }
 
+    nonisolated(unsafe) static var prompt = ""
+
     static func showPrompt(_ prompt: String) {
         finished = nil
+        self.prompt = prompt
         rl_callback_handler_install(prompt, lineHandler)
     }
 
@@ -46,9 +49,14 @@ enum LineEditor {
 
     /// Ctrl-C at the prompt: drop what was typed and start a fresh line.
     static func clearLine() {
-        rl_replace_line("", 0)
+        // libedit's rl_replace_line ignores an empty string, so push its kill-line key (Ctrl-U) as input
+        // (rl_insert pushes a key; rl_stuff_char would insert the character itself) and let it run.
+        _ = rl_insert(1, 0x15)
+        rl_callback_read_char()
+        // Reinstalling resets libedit's idea of the screen, so the new prompt starts on a clean line.
+        rl_callback_handler_remove()
         writeAll(STDOUT_FILENO, "^C\n")
-        rl_forced_update_display()
+        rl_callback_handler_install(prompt, lineHandler)
     }
 
     /// Prints text above the prompt and redraws the prompt with what was typed so far.

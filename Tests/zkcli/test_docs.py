@@ -261,6 +261,7 @@ def test_bash_completes_live_znode_paths(live_server):
     assert bash_complete([ZKCLI, "-server", server_list, "get", "/app/b"], env=env) == ["/app/b2", "/app/beta"]
     assert bash_complete([ZKCLI, "-server", server_list, "ls", "/app/sp"], env=env) == ["/app/sp\\ ace"]
     assert "-s" in bash_complete([ZKCLI, "-server", server_list, "get", "-"], env=env)
+    assert bash_complete([ZKCLI, "-server", server_list, "get", "ap"], env=env) == ["app"]  # relative to /
 
 
 # --- zsh and fish -------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """zkcli's interactive shell driven for real through tmux (a pseudo-terminal): tab completion of
-commands and live znode paths, persistent history with reverse search, and Ctrl-D to leave."""
+commands and live znode paths, persistent history with reverse search, Ctrl-C cancelling a command
+that hangs or clearing the line, a watch streaming events while a line is being typed, and Ctrl-D
+to leave."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -65,11 +68,14 @@ def repl():
 
     r = Repl()
     r.home = home
+    r.server = server
+    r.target = "127.0.0.1:%d" % port
     try:
         r.wait_for("(CONNECTED) /]")
         yield r
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        server.send_signal(signal.SIGCONT)
         server.kill()
         server.wait(10)
         shutil.rmtree(home, ignore_errors=True)
@@ -114,3 +120,42 @@ def test_ctrl_c_does_not_end_the_shell(repl):
     while repl.alive() and time.time() < deadline:
         time.sleep(0.05)
     assert not repl.alive()
+
+
+def test_ctrl_c_cancels_a_hanging_command_and_clears_the_line(repl):
+    # A stopped server makes any request hang: Ctrl-C gives the prompt back without ending the shell.
+    repl.server.send_signal(signal.SIGSTOP)
+    try:
+        repl.keys("get /zookeeper", "Enter")
+        time.sleep(0.5)
+        repl.keys("C-c")
+        repl.wait_for("^C cancelled")
+    finally:
+        repl.server.send_signal(signal.SIGCONT)
+    assert repl.alive()
+    # Ctrl-C on a half-typed line drops it.
+    repl.keys("this is not a command")
+    repl.wait_for("not a command")
+    repl.keys("C-c")
+    repl.keys("pwd", "Enter")
+    repl.wait_for("\n/\n")
+    assert "Command not found" not in repl.screen()
+
+
+def test_watch_streams_while_typing(repl):
+    repl.keys("create /w one", "Enter")
+    repl.wait_for("Created /w")
+    repl.keys("watch -R /w", "Enter")
+    repl.wait_for("watching /w")
+    # Half a line typed when the event arrives: the event prints above, the typing survives.
+    repl.keys("get /w")
+    repl.wait_for("get /w")
+    subprocess.run([ZKCLI, "-server", repl.target, "set", "/w", "two"], check=True, timeout=20)
+    subprocess.run([ZKCLI, "-server", repl.target, "create", "/w/child"], check=True, timeout=20)
+    repl.wait_for("NodeDataChanged /w")
+    repl.wait_for("NodeCreated /w/child")
+    repl.keys("Enter")
+    repl.wait_for("\ntwo\n")
+    repl.keys("unwatch", "Enter")
+    repl.keys("cd /w", "Enter")
+    repl.wait_for("(CONNECTED) /w]")
