@@ -4,7 +4,8 @@
 # already has kazoo 2.11.0 and pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PKGS=(libedit-dev zookeeper zookeeper-bin libzookeeper-mt-dev tmux python3-venv)
+# man-db, zsh and fish let the tests render the man pages and try each completion script.
+PKGS=(libedit-dev zookeeper zookeeper-bin libzookeeper-mt-dev tmux python3-venv man-db groff-base zsh fish)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
