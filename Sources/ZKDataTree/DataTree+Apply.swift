@@ -44,8 +44,10 @@ extension DataTree {
             return deleteNode(t.path, zxid: header.zxid, sink: &sink)
         case .setData(let t):
             guard let node = nodes[t.path] else { return .error(.noNode) }
-            approximateDataSizeAdjust((t.data?.count ?? 0) - (node.data?.count ?? 0))
+            let delta = (t.data?.count ?? 0) - (node.data?.count ?? 0)
+            approximateDataSizeAdjust(delta)
             node.data = t.data
+            quotaDataChanged(t.path, bytesDelta: delta)
             node.stat.mtime = header.time
             node.stat.mzxid = header.zxid
             node.stat.version = t.version
@@ -112,6 +114,7 @@ extension DataTree {
         nodes[path] = node
         approximateDataSizeAdjust(path.utf8.count + (data?.count ?? 0))
         insertIndex(path, owner: owner)
+        quotaNodeCreated(path, parentPath: parentPath, name: name, dataLength: data?.count ?? 0)
         watches.data.trigger(path, .nodeCreated, sink: &sink)
         watches.child.trigger(parentPath, .nodeChildrenChanged, sink: &sink)
         return .created(path: path, stat: node.fullStat)
@@ -124,6 +127,7 @@ extension DataTree {
         guard let node = nodes.removeValue(forKey: path) else { return .error(.noNode) }
         approximateDataSizeAdjust(-(path.utf8.count + (node.data?.count ?? 0)))
         removeIndex(path, owner: node.stat.ephemeralOwner)
+        quotaNodeDeleted(path, parentPath: parentPath, name: String(ZNodePath.childName(of: path)), dataLength: node.data?.count ?? 0)
         let notified = watches.data.trigger(path, .nodeDeleted, sink: &sink)
         watches.child.trigger(path, .nodeDeleted, sink: &sink, suppress: notified)
         watches.child.trigger(parentPath, .nodeChildrenChanged, sink: &sink)

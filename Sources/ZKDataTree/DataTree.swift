@@ -15,6 +15,9 @@ public final class DataTree {
     /// Sum over nodes of path length plus data length, as Apache's approximate_data_size.
     public internal(set) var approximateDataSize: Int = 0
     public let extendedTypesEnabled: Bool
+    /// Paths with a quota (a zookeeper_limits node under /zookeeper/quota); usually empty, so the write path
+    /// pays one emptiness check.
+    var quotaRoots: Set<String> = []
 
     public static let zookeeperPath = "/zookeeper"
     public static let quotaPath = "/zookeeper/quota"
@@ -69,6 +72,7 @@ public final class DataTree {
             approximateDataSize += path.utf8.count + (node.data?.count ?? 0)
             index(path, owner: node.stat.ephemeralOwner)
         }
+        rebuildQuotas()
     }
 
     func approximateDataSizeAdjust(_ delta: Int) { approximateDataSize += delta }
