@@ -34,7 +34,7 @@ extension ServerCore {
     func propose(_ body: TxnBody, sessionId: Int64, cxid: Int32, zxid: Int64, now: Now, origin: TxnOrigin) {
         lastAssignedZxid = zxid
         let txn = Transaction(header: TxnHeader(clientId: sessionId, cxid: cxid, zxid: zxid, time: now.wallMillis, type: body.typeCode), body: body)
-        guard let log = logSink else { return apply(txn, origin: origin) }
+        guard let log = logSink else { return applyCommitted(txn, origin: origin) }
         log.append(txn)
         pendingTxns.append(PendingTxn(txn: txn, origin: origin))
         if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }
@@ -47,14 +47,14 @@ extension ServerCore {
     public func logged(through zxid: Int64) {
         while let first = pendingTxns.first, first.txn.zxid <= zxid {
             pendingTxns.removeFirst()
-            apply(first.txn, origin: first.origin)
+            applyCommitted(first.txn, origin: first.origin)
         }
     }
 
     /// Transactions proposed but not yet durable.
     public var pendingCount: Int { pendingTxns.count }
 
-    private func apply(_ txn: Transaction, origin: TxnOrigin) {
+    func applyCommitted(_ txn: Transaction, origin: TxnOrigin) {
         var sink = OutputWatchSink(output: output)
         let result = tree.apply(txn, sink: &sink)
         if case .closeSession = txn.body { sessions.remove(txn.header.clientId) }
@@ -77,7 +77,7 @@ extension ServerCore {
     }
 
     /// Pops the write just answered and runs the reads that waited behind it, up to the next write.
-    private func finishDeferredWrite(_ id: ConnectionID) {
+    func finishDeferredWrite(_ id: ConnectionID) {
         guard var queue = deferred[id], !queue.isEmpty else { return }
         if case .write = queue[0] { queue.removeFirst() }
         var ready: [ClientRequest] = []

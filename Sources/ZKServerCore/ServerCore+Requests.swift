@@ -13,6 +13,7 @@ extension ServerCore {
         if request.xid >= 0 { connection.lastCxid = request.xid }
         connections[id] = connection
         sessions.touch(connection.sessionId, now: now.monotonicMillis)
+        if role.isLearner { touchedSessions.insert(connection.sessionId) }
         lastNow = now
         // Replies go out in request order: a read waits behind this connection's pending writes, while
         // writes are prepared at once so that they share the next group commit.
@@ -38,10 +39,22 @@ extension ServerCore {
         case .setWatches(let request):
             setWatches(id, request)
             reply(id, xid: xid, .ok)
+        case .closeSession where role.isLearner:
+            sessionConnections[connection.sessionId] = nil
+            forward(id, request, connection: connection, origin: .closeSession(id, xid: xid))
         case .closeSession:
             closeSession(connection.sessionId, replyingTo: id, xid: xid, now: now)
         case .create, .createTTL, .delete, .setData, .setACL, .check, .multi:
-            write(id, request, connection: connection, now: now)
+            if role.isLearner {
+                var ops: [MultiOp] = []
+                if case .multi(let multi) = request.body { ops = multi.ops }
+                forward(id, request, connection: connection, origin: .reply(id, xid: xid, op: request.opCode ?? .error, ops: ops))
+            } else {
+                write(id, request, connection: connection, now: now)
+            }
+        case .sync where role.isLearner:
+            // The leader answers once this server has everything committed before the sync.
+            forward(id, request, connection: connection, origin: .reply(id, xid: xid, op: .sync, ops: []))
         case .sync(let r):
             reply(id, xid: xid, SyncResponse(path: r.path))
         case .reconfig:
@@ -98,7 +111,7 @@ extension ServerCore {
 
     func closeSession(_ sessionId: Int64, replyingTo id: ConnectionID, xid: Int32, now: Now) {
         sessionConnections[sessionId] = nil
-        closeSession(sessionId, now: now, origin: .closeSession(id, xid: xid))
+        closeSession(sessionId, cxid: xid, now: now, origin: .closeSession(id, xid: xid))
     }
 
     // MARK: Auth

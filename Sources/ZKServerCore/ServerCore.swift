@@ -23,6 +23,15 @@ public final class ServerCore {
     var lastAssignedZxid: Int64
     var nextContainerCheck: Int64 = 0
     public let startedAt: Now
+    public internal(set) var role: ServingRole = .standalone
+    /// Where a learner sends its clients' writes; nil when standalone.
+    public weak var replication: (any ReplicationChannel)?
+    /// Learner: local requests forwarded to the leader, answered when their transaction commits.
+    var forwardedOrigins: [ForwardedKey: TxnOrigin] = [:]
+    /// Leader: syncs forwarded by learners, answered once the transaction with this zxid commits.
+    var pendingSyncs: [Int64: [(Int64, ForwardedRequest)]] = [:]
+    /// Learner: sessions its clients used since the last report to the leader.
+    var touchedSessions: Set<Int64> = []
 
     public init(settings: ServerSettings, tree: DataTree = DataTree(), output: any ServerOutput, now: Now) {
         self.settings = settings
@@ -67,7 +76,7 @@ public final class ServerCore {
     // MARK: - Handshake
 
     public func receiveConnect(_ id: ConnectionID, _ request: ConnectRequest, now: Now) {
-        guard var connection = connections[id], !connection.handshakeDone else { return closeConnection(id) }
+        guard var connection = connections[id], !connection.handshakeDone, role.isServing else { return closeConnection(id) }
         connection.packetsReceived += 1
         stats.packetsReceived += 1
         let mirrorsReadOnly = request.readOnly != nil
@@ -102,10 +111,15 @@ public final class ServerCore {
         sessionConnections[sessionId] = id
         let response = ConnectResponse(timeOut: timeout, sessionId: sessionId, passwd: SessionPassword.generate(for: sessionId),
                                        readOnly: mirrorsReadOnly ? false : nil)
-        if request.sessionId == 0 {
+        if request.sessionId == 0 && role.isLearner {
+            // The leader tracks every session: it creates this one, and the client hears of it on commit.
+            forward(id, ClientRequest(xid: 0, op: .createSession, body: .unknown), connection: connection, sessionTimeout: timeout,
+                    origin: .connect(id, response))
+        } else if request.sessionId == 0 {
             // A new session is a transaction; the client hears of it once it is durable.
             propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, zxid: nextZxid(), now: now, origin: .connect(id, response))
         } else {
+            if role.isLearner { touchedSessions.insert(sessionId) }
             send(id, connectResponse: response)
         }
     }
@@ -127,6 +141,8 @@ public final class ServerCore {
     /// Expires sessions and reaps containers and TTL nodes whose time has come.
     public func tick(now: Now) {
         lastNow = now
+        // Only the leader (or a standalone server) ends sessions and reaps nodes; learners apply its decisions.
+        guard role == .standalone || { if case .leader = role { return true } else { return false } }() else { return }
         for sessionId in sessions.expired(now: now.monotonicMillis) {
             closeSession(sessionId, now: now, origin: .expire(sessionId))
         }
@@ -137,13 +153,13 @@ public final class ServerCore {
     }
 
     /// Ends a session: its ephemerals go in one closeSession transaction. `origin` says who hears of it.
-    func closeSession(_ sessionId: Int64, now: Now, origin: TxnOrigin) {
+    func closeSession(_ sessionId: Int64, cxid: Int32 = 0, now: Now, origin: TxnOrigin) {
         sessions.setClosing(sessionId)
         let zxid = nextZxid()
         let context = RequestPreparer.Context(sessionId: sessionId, authIds: [], zxid: zxid, time: now.wallMillis,
                                               extendedTypesEnabled: settings.extendedTypesEnabled, sessionIsLive: false)
         let body = preparer.prepareCloseSession(sessionId, context: context, tree: tree)
-        propose(body, sessionId: sessionId, cxid: 0, zxid: zxid, now: now, origin: origin)
+        propose(body, sessionId: sessionId, cxid: cxid, zxid: zxid, now: now, origin: origin)
     }
 
     /// ContainerManager: empty containers that once had children, and TTL nodes untouched for their TTL.

@@ -1,0 +1,155 @@
+import ZKDataTree
+import ZKJute
+import ZKProtocol
+
+/// What the core needs from replication: a learner hands its clients' writes to the leader; the leader tells
+/// a learner when a sync it forwarded is answered.
+public protocol ReplicationChannel: AnyObject {
+    func forwardToLeader(_ request: ForwardedRequest)
+    /// Leader: every transaction proposed before `peer`'s sync request is committed (Apache's SYNC packet).
+    func syncAnswered(_ request: ForwardedRequest, to peer: Int64)
+}
+
+/// How this server takes part: alone, or as one member of an ensemble.
+public enum ServingRole: Sendable, Equatable, CustomStringConvertible {
+    case standalone
+    /// Leads `epoch`: prepares every write and proposes it.
+    case leader(epoch: Int64)
+    /// Synced with a leader: forwards writes, applies what the leader commits, serves reads.
+    case follower
+    case observer
+    /// Electing or syncing: client connections are refused.
+    case notServing
+
+    public var description: String {
+        switch self {
+        case .standalone: return "standalone"
+        case .leader: return "leader"
+        case .follower: return "follower"
+        case .observer: return "observer"
+        case .notServing: return "not serving"
+        }
+    }
+
+    public var isLearner: Bool { self == .follower || self == .observer }
+    public var isServing: Bool { self != .notServing }
+}
+
+/// A learner's request waiting for the leader's commit (keyed by session and cxid).
+struct ForwardedKey: Hashable {
+    var sessionId: Int64
+    var cxid: Int32
+}
+
+extension ServerCore {
+    /// Starts leading `epoch`: zxids continue at (epoch, 1), and every known session gets a fresh deadline,
+    /// since the learners' reports of activity went to the previous leader (Apache does the same).
+    public func becomeLeader(epoch: Int64, now: Now) {
+        role = .leader(epoch: epoch)
+        lastAssignedZxid = max(lastAssignedZxid, epoch << 32)
+        for id in sessions.sessions.keys { sessions.touch(id, now: now.monotonicMillis) }
+        forwardedOrigins = [:]
+    }
+
+    public func becomeLearner(observer: Bool) {
+        role = observer ? .observer : .follower
+        forwardedOrigins = [:]
+        pendingSyncs = [:]
+    }
+
+    /// Election or sync under way: clients go elsewhere until this server serves again, and requests in
+    /// flight are answered by nobody (the clients reconnect and see the outcome in the tree).
+    public func stopServing() {
+        role = .notServing
+        for id in connections.keys.sorted() { closeConnection(id) }
+        forwardedOrigins = [:]
+        pendingSyncs = [:]
+    }
+
+    /// Learner: a client's write goes to the leader; the reply waits for its commit.
+    func forward(_ id: ConnectionID, _ request: ClientRequest, connection: ConnectionState, sessionTimeout: Int32? = nil,
+                 origin: TxnOrigin) {
+        let forwarded = ForwardedRequest(sessionId: connection.sessionId, request: request, sessionTimeout: sessionTimeout,
+                                         authIds: connection.authIds)
+        forwardedOrigins[ForwardedKey(sessionId: connection.sessionId, cxid: request.xid)] = origin
+        // Later reads of this connection wait behind the reply (a new session has no reads yet).
+        if case .connect = origin {} else { deferred[id, default: []].append(.write(zxid: -1)) }
+        replication?.forwardToLeader(forwarded)
+    }
+
+    /// Leader: a learner's client request, prepared as if it had arrived here. The learner answers the
+    /// client when the transaction commits; here nobody waits for it.
+    public func receiveForwarded(_ forwarded: ForwardedRequest, from peer: Int64, now: Now) {
+        guard case .leader = role else { return }
+        lastNow = now
+        let sessionId = forwarded.sessionId
+        let op = forwarded.request.opCode
+        switch op {
+        case .createSession?:
+            let timeout = forwarded.sessionTimeout ?? settings.minSessionTimeout
+            sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
+            propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: forwarded.cxid, zxid: nextZxid(), now: now,
+                    origin: .none)
+        case .closeSession?:
+            closeSession(sessionId, cxid: forwarded.cxid, now: now, origin: .none)
+        case .sync?:
+            // Answered once everything proposed before it is committed (Leader.processSync).
+            if let last = pendingTxns.last {
+                pendingSyncs[last.txn.zxid, default: []].append((peer, forwarded))
+            } else {
+                replication?.syncAnswered(forwarded, to: peer)
+            }
+        default:
+            sessions.touch(sessionId, now: now.monotonicMillis)
+            let zxid = nextZxid()
+            let context = RequestPreparer.Context(sessionId: sessionId, authIds: forwarded.authIds, zxid: zxid, time: now.wallMillis,
+                                                  extendedTypesEnabled: settings.extendedTypesEnabled,
+                                                  sessionIsLive: sessions.isLive(sessionId))
+            let body = preparer.prepare(forwarded.request.body, op: op ?? .error, context: context, tree: tree)
+            propose(body, sessionId: sessionId, cxid: forwarded.cxid, zxid: zxid, now: now, origin: .none)
+        }
+    }
+
+    /// Leader: learners report the sessions their clients kept alive.
+    public func touchSessions(_ ids: [Int64], now: Now) {
+        for id in ids { sessions.touch(id, now: now.monotonicMillis) }
+    }
+
+    /// The sessions this server's clients used since the last report (a learner sends them to the leader).
+    public func takeTouchedSessions() -> [Int64] {
+        defer { touchedSessions = [] }
+        return touchedSessions.sorted()
+    }
+
+    /// A transaction the ensemble committed, in zxid order. On the leader it is the next of its own
+    /// proposals; on a learner, the reply goes to the local client whose request it was, if any.
+    public func committed(_ txn: Transaction) {
+        if let first = pendingTxns.first, first.txn.zxid == txn.zxid {
+            pendingTxns.removeFirst()
+            applyCommitted(first.txn, origin: first.origin)
+            if let syncs = pendingSyncs.removeValue(forKey: txn.zxid) {
+                for (peer, request) in syncs { replication?.syncAnswered(request, to: peer) }
+            }
+            return
+        }
+        let key = ForwardedKey(sessionId: txn.header.clientId, cxid: txn.header.cxid)
+        let origin = forwardedOrigins.removeValue(forKey: key) ?? .none
+        switch txn.body {
+        case .createSession(let timeout):
+            if !sessions.isLive(txn.header.clientId) { sessions.add(txn.header.clientId, timeout: timeout, now: lastNow.monotonicMillis) }
+        default:
+            break
+        }
+        lastAssignedZxid = max(lastAssignedZxid, txn.zxid)
+        applyCommitted(txn, origin: origin)
+    }
+
+    /// Learner: the leader answered this sync; the client hears "OK" after everything before it.
+    public func syncAnswered(sessionId: Int64, cxid: Int32, path: String) {
+        guard case .reply(let id, let xid, _, _)? = forwardedOrigins.removeValue(forKey: ForwardedKey(sessionId: sessionId, cxid: cxid)) else {
+            return
+        }
+        reply(id, xid: xid, SyncResponse(path: path))
+        finishDeferredWrite(id)
+    }
+}

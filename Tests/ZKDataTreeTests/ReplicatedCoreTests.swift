@@ -1,0 +1,127 @@
+import NIOCore
+import Testing
+import ZKDataTree
+import ZKJute
+import ZKProtocol
+import ZKServerCore
+
+/// A leader core and a follower core joined by a perfect consensus: the leader's proposals are collected
+/// and committed to both when the test says so, and the follower's forwarded requests reach the leader at once.
+final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
+    let leader: CoreHarness
+    let follower: CoreHarness
+    var proposed: [Transaction] = []
+    var syncs: [(ForwardedRequest, Int64)] = []
+
+    init() {
+        var leaderSettings = ServerSettings(); leaderSettings.serverId = 1
+        var followerSettings = ServerSettings(); followerSettings.serverId = 2
+        leader = CoreHarness(settings: leaderSettings)
+        follower = CoreHarness(settings: followerSettings)
+        leader.core.logSink = self
+        follower.core.replication = self
+        leader.core.replication = self
+        leader.core.becomeLeader(epoch: 1, now: leader.now)
+        follower.core.becomeLearner(observer: false)
+    }
+
+    func append(_ txn: Transaction) { proposed.append(txn) }
+
+    func forwardToLeader(_ request: ForwardedRequest) {
+        // Through the wire format, as a REQUEST packet's data would go.
+        var buffer = ByteBuffer()
+        request.encodeData(into: &buffer)
+        let decoded = try! ForwardedRequest(data: &buffer, authIds: request.authIds)
+        leader.core.receiveForwarded(decoded, from: 2, now: leader.now)
+    }
+
+    func syncAnswered(_ request: ForwardedRequest, to peer: Int64) { syncs.append((request, peer)) }
+
+    /// Commits everything proposed so far, on both servers, in order.
+    func commitAll() {
+        let batch = proposed
+        proposed = []
+        for txn in batch {
+            leader.core.committed(txn)
+            follower.core.committed(txn)
+        }
+        for (request, _) in syncs {
+            if case .sync(let r) = request.request.body {
+                follower.core.syncAnswered(sessionId: request.sessionId, cxid: request.cxid, path: r.path)
+            }
+        }
+        syncs = []
+    }
+}
+
+@Suite struct ReplicatedCoreTests {
+    @Test func aFollowersClientWritesThroughTheLeader() throws {
+        let e = TwoCoreEnsemble()
+        // The session is created by the leader; the client hears of it only on commit.
+        e.follower.core.connectionOpened(7, remoteHost: "127.0.0.1", remotePort: 7, now: e.follower.now)
+        e.follower.core.receiveConnect(7, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        #expect(e.follower.output.take().isEmpty)
+        #expect(e.proposed.count == 1 && e.proposed[0].header.zxid == (1 << 32) + 1)
+        e.commitAll()
+        guard case .connect(7, let response)? = e.follower.output.take().first else { Issue.record("no connect response"); return }
+        #expect(response.sessionId >> 56 == 2)  // allocated by the follower, with its id in the top byte
+        #expect(e.leader.core.sessions.isLive(response.sessionId))
+
+        // A create: forwarded, prepared by the leader, answered by the follower after the commit.
+        e.follower.xid += 1
+        let create = ClientRequest(xid: e.follower.xid, op: .create, body: .create(CreateRequest(path: "/a", data: [1], acl: ACL.openACLUnsafe, flags: 0)))
+        e.follower.core.receive(7, create, now: e.follower.now)
+        // A read behind it waits for it, so the client sees its own write.
+        e.follower.xid += 1
+        e.follower.core.receive(7, ClientRequest(xid: e.follower.xid, op: .exists, body: .exists(ExistsRequest(path: "/a", watch: false))), now: e.follower.now)
+        #expect(e.follower.output.take().isEmpty)
+        e.commitAll()
+        let replies = e.follower.output.take()
+        #expect(replies.count == 2)
+        if case .reply(7, let xid, .ok, _) = replies[0] { #expect(xid == create.xid) } else { Issue.record("\(replies)") }
+        if case .reply(7, _, let err, _) = replies[1] { #expect(err == .ok) } else { Issue.record("\(replies)") }
+        #expect(e.leader.core.tree.node("/a") != nil && e.follower.core.tree.node("/a") != nil)
+        #expect(e.leader.core.lastProcessedZxid == e.follower.core.lastProcessedZxid)
+    }
+
+    @Test func errorsAndSyncAndCloseComeBackToTheFollowersClient() throws {
+        let e = TwoCoreEnsemble()
+        e.follower.core.connectionOpened(7, remoteHost: "127.0.0.1", remotePort: 7, now: e.follower.now)
+        e.follower.core.receiveConnect(7, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        e.commitAll()
+        _ = e.follower.output.take()
+        // NoNode is decided by the leader and committed as an error transaction.
+        e.follower.core.receive(7, ClientRequest(xid: 1, op: .delete, body: .delete(DeleteRequest(path: "/missing", version: -1))), now: e.follower.now)
+        e.follower.core.receive(7, ClientRequest(xid: 2, op: .sync, body: .sync(SyncRequest(path: "/"))), now: e.follower.now)
+        e.commitAll()
+        let replies = e.follower.output.take()
+        #expect(replies.count == 2, "\(replies)")
+        if case .reply(7, 1, let err, _) = replies[0] { #expect(err == .noNode) } else { Issue.record("\(replies)") }
+        if case .reply(7, 2, let err, _) = replies[1] { #expect(err == .ok) } else { Issue.record("\(replies)") }
+        // closeSession: the leader removes the session everywhere; the follower answers and closes.
+        e.follower.core.receive(7, ClientRequest(xid: 3, op: .closeSession, body: .closeSession), now: e.follower.now)
+        e.commitAll()
+        let closing = e.follower.output.take()
+        #expect(closing.contains(.close(7)))
+        #expect(e.leader.core.sessions.sessions.isEmpty && e.follower.core.sessions.sessions.isEmpty)
+    }
+
+    @Test func onlyTheLeaderExpiresSessionsAndNotServingRefusesClients() {
+        let e = TwoCoreEnsemble()
+        e.leader.connect(1, timeout: 6_000)
+        e.commitAll()
+        e.leader.now.monotonicMillis += 60_000
+        e.follower.now.monotonicMillis += 60_000
+        e.follower.core.tick(now: e.follower.now)
+        #expect(e.proposed.isEmpty)
+        e.leader.core.tick(now: e.leader.now)
+        #expect(e.proposed.count == 1)
+        e.follower.core.stopServing()
+        e.follower.core.connectionOpened(9, remoteHost: "127.0.0.1", remotePort: 9, now: e.follower.now)
+        e.follower.core.receiveConnect(9, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        #expect(e.follower.output.take() == [.close(9)])
+    }
+}
