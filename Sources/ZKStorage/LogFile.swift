@@ -171,6 +171,8 @@ public enum FileSystem {
 
     public static func remove(_ path: String) { unlink(path) }
 
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
     public static func size(_ path: String) -> Int64 {
         var st = stat()
         return stat(path, &st) == 0 ? Int64(st.st_size) : 0

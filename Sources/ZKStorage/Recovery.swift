@@ -10,6 +10,10 @@ public enum Recovery {
         public var tree: DataTree
         public var sessions: [Int64: Int32]
         public var snapshotZxid: Int64
+        /// The snapshot file loaded, if any (a replicated server ships it to followers that are far behind).
+        public var snapshotPath: String?
+        /// Every logged transaction after the snapshot's zxid, in order: the history a leader can send as DIFF.
+        public var logTail: [Transaction]
         public var replayed: Int
         /// Human-readable lines about what was found and repaired.
         public var notes: [String]
@@ -39,12 +43,15 @@ public enum Recovery {
         var sessions: [Int64: Int32] = [:]
         var notes: [String] = []
         var snapshotZxid: Int64 = 0
+        var snapshotPath: String?
+        var logTail: [Transaction] = []
         for (zxid, path) in snapshotFiles(snapshotDirectory) {
             do {
                 let contents = try SnapshotFormat.deserialize(try FileSystem.readFile(path))
                 tree.load(nodes: contents.nodes, lastProcessedZxid: zxid)
                 for session in contents.sessions { sessions[session.id] = session.timeout }
                 snapshotZxid = zxid
+                snapshotPath = path
                 notes.append("loaded \(path) (\(contents.nodes.count) nodes, \(contents.sessions.count) sessions)")
                 break
             } catch {
@@ -68,6 +75,9 @@ public enum Recovery {
                 }
                 throw Failure(file: log.path, offset: 0, reason: "unreadable header: \(error)")
             }
+            for txn in result.transactions where txn.zxid > snapshotZxid && txn.zxid > (logTail.last?.zxid ?? 0) {
+                logTail.append(txn)
+            }
             for txn in result.transactions where txn.zxid > tree.lastProcessedZxid {
                 _ = tree.apply(txn, sink: &sink)
                 switch txn.body {
@@ -88,7 +98,8 @@ public enum Recovery {
                 notes.append("truncated torn tail of \(log.path) at offset \(offset) (\(reason))")
             }
         }
-        return State(tree: tree, sessions: sessions, snapshotZxid: snapshotZxid, replayed: replayed, notes: notes)
+        return State(tree: tree, sessions: sessions, snapshotZxid: snapshotZxid, snapshotPath: snapshotPath, logTail: logTail,
+                     replayed: replayed, notes: notes)
     }
 
     struct DiscardingSink: WatchSink {

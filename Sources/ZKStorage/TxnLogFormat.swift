@@ -59,6 +59,8 @@ public enum TxnLogFormat {
         public var transactions: [Transaction]
         /// Offset just past the last good entry (where a truncation would cut).
         public var validLength: Int
+        /// Offset just past each transaction, in order (where a truncation after it would cut).
+        public var entryEnds: [Int] = []
         public var outcome: ReadOutcome
     }
 
@@ -86,28 +88,32 @@ public enum TxnLogFormat {
         var b = bytes
         _ = try readHeader(&b)
         var transactions: [Transaction] = []
+        var ends: [Int] = []
+        func result(_ offset: Int, _ outcome: ReadOutcome) -> ReadResult {
+            ReadResult(transactions: transactions, validLength: offset, entryEnds: ends, outcome: outcome)
+        }
         while true {
             let offset = b.readerIndex - bytes.readerIndex
+            if !transactions.isEmpty && ends.count < transactions.count { ends.append(offset) }
             guard b.readableBytes >= 12 else {
-                let outcome: ReadOutcome = b.readableBytes == 0 ? .end : .torn(offset: offset, reason: "partial entry header")
-                return ReadResult(transactions: transactions, validLength: offset, outcome: outcome)
+                return result(offset, b.readableBytes == 0 ? .end : .torn(offset: offset, reason: "partial entry header"))
             }
             let crc = b.readInteger(as: Int64.self)!
             let length = b.readInteger(as: Int32.self)!
             // Zero padding ends the log. Anything after a hole was written after the last fsync that
             // covered the hole, so it was never acknowledged.
             if length == 0 && crc == 0 {
-                return ReadResult(transactions: transactions, validLength: offset, outcome: .end)
+                return result(offset, .end)
             }
             guard length > 0, b.readableBytes >= Int(length) + 1 else {
-                return ReadResult(transactions: transactions, validLength: offset, outcome: .torn(offset: offset, reason: "entry cut short"))
+                return result(offset, .torn(offset: offset, reason: "entry cut short"))
             }
             guard var entry = b.readSlice(length: Int(length)), b.readInteger(as: UInt8.self) == endOfRecord,
                   Int64(entry.withUnsafeReadableBytes { var a = Adler32(); a.update($0); return a.value }) == crc else {
                 let outcome: ReadOutcome = startsValidEntry(b)
                     ? .corrupt(offset: offset, reason: "checksum mismatch")
                     : .torn(offset: offset, reason: "checksum mismatch")
-                return ReadResult(transactions: transactions, validLength: offset, outcome: outcome)
+                return result(offset, outcome)
             }
             do {
                 let header = try TxnHeader(from: &entry)
@@ -115,7 +121,7 @@ public enum TxnLogFormat {
                 // A trailing TxnDigest (Apache 3.6+) may follow; it is not needed to rebuild the tree.
                 transactions.append(Transaction(header: header, body: body))
             } catch {
-                return ReadResult(transactions: transactions, validLength: offset, outcome: .torn(offset: offset, reason: "undecodable entry: \(error)"))
+                return result(offset, .torn(offset: offset, reason: "undecodable entry: \(error)"))
             }
         }
     }

@@ -28,7 +28,7 @@ enum StorageFixtures {
     }
 
     static func write(_ bytes: ByteBuffer, to path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView))
     }
 
     static var apacheFixture: String {

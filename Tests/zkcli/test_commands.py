@@ -376,48 +376,63 @@ def test_get_formats_and_binary_round_trip(target, root, tmp_path):
 
 @both()
 def test_quotas_match_zkclish(target, root):
-    ok(script(target, ["create %s abc" % root, "create %s/a 12345" % root, "create %s/q2 x" % root]))
-    out = ok(script(target, ["setquota -n 10 %s" % root, "listquota %s" % root]))
-    assert out.splitlines() == ["absolute path is /zookeeper/quota%s/zookeeper_limits" % root,
-                                "Output quota for %s count=10,bytes=-1" % root,
-                                "Output stat for %s count=3,bytes=9" % root]
-    cmds = ["listquota %s" % root]
+    n, q2 = root + "/n", root + "/q2"
+    ok(script(target, ["create %s" % root, "create %s abc" % n, "create %s/a 12345" % n, "create %s x" % q2]))
+    out = ok(script(target, ["setquota -n 10 %s" % n, "listquota %s" % n]))
+    assert out.splitlines() == ["absolute path is /zookeeper/quota%s/zookeeper_limits" % n,
+                                "Output quota for %s count=10,bytes=-1" % n,
+                                "Output stat for %s count=2,bytes=8" % n]
+    cmds = ["listquota %s" % n]
     assert zkcli_lines(target, cmds) == zksh(target, cmds)
-    # zkCli.sh sets, zkcli reads
-    zksh(target, ["setquota -b 50 %s/q2" % root])
-    cmds = ["listquota %s/q2" % root]
+    # zkCli.sh sets, zkcli reads (the usage line; the limits line: test_quota_limits_text_matches_zkclish)
+    zksh(target, ["setquota -b 50 %s" % q2])
+    cmds = ["listquota %s" % q2]
+    lines = zkcli_lines(target, cmds)
+    assert lines[0] == "absolute path is /zookeeper/quota%s/zookeeper_limits" % q2
+    assert lines[1].startswith("Output quota for %s count=-1,bytes=50" % q2)
+    assert lines[2] == "Output stat for %s count=1,bytes=1" % q2
+    # like zkCli.sh, no quota above or below another one
+    assert "has a child %s which has a quota" % n in fails(zkcli(target, "setquota", "-n", "5", root), 2)
+    assert "has a parent %s which has a quota" % n in fails(zkcli(target, "setquota", "-n", "5", n + "/a"), 2)
+    ok(zkcli(target, "delquota", "-b", q2), "")
     assert zkcli_lines(target, cmds) == zksh(target, cmds)
-    assert "Output quota for %s/q2 count=-1,bytes=50" % root in zkcli_lines(target, cmds)
-    ok(zkcli(target, "delquota", "-b", root + "/q2"), "")  # its only limit: the quota goes
-    assert "quota for %s/q2 does not exist." % root in zksh(target, cmds)
-    ok(zkcli(target, "listquota", root + "/q2"), "quota for %s/q2 does not exist.\n" % root)
-    ok(zkcli(target, "delquota", "-n", root))
-    cmds = ["listquota %s" % root]
+    assert "Output quota for %s count=-1,bytes=-1" % q2 in zkcli_lines(target, cmds)
+    ok(zkcli(target, "setquota", "-N", "20", n), "")
+    cmds = ["listquota %s" % n]
     assert zkcli_lines(target, cmds) == zksh(target, cmds)
-    assert "Output quota for %s count=-1,bytes=-1" % root in zkcli_lines(target, cmds)
-    ok(zkcli(target, "delquota", root))
-    ok(zkcli(target, "ls", "/zookeeper/quota" + root), "[q2]\n")
-    fails(zkcli(target, "setquota", root), 2)
+    ok(zkcli(target, "delquota", "-n", n))
+    assert zkcli_lines(target, cmds) == zksh(target, cmds)
+    ok(zkcli(target, "delquota", n))
+    ok(zkcli(target, "ls", "/zookeeper/quota" + root), "[]\n")
+    fails(zkcli(target, "setquota", n), 2)
 
 
-QUOTA_BOTH_LIMITS = ("after `setquota -n 10 P` then `setquota -B 100 P`, zkcli stores zookeeper_limits as "
-                     "'count=10,bytes=-1=;byteHardLimit=100' where zkCli.sh stores "
-                     "'count=10,bytes=-1=;byteHardLimit=100;countHardLimit=-1', and zkcli's listquota prints "
-                     "its own rendering of the limits instead of the stored text (zkCli.sh prints "
-                     "'Output quota for P count=10,bytes=-1=;byteHardLimit=100' for zkcli's node, zkcli prints "
-                     "'...;byteHardLimit=100;countHardLimit=-1')")
+QUOTA_TEXT = ("zkcli's setquota stores other zookeeper_limits text than zkCli.sh, and its listquota re-renders "
+              "the limits instead of printing them as zkCli.sh does: `setquota -n 10 P` stores 'count=10,bytes=-1' "
+              "(zkCli.sh: 'count=10,bytes=-1=;byteHardLimit=-1;countHardLimit=-1'); after `setquota -B 100 P` "
+              "'count=10,bytes=-1=;byteHardLimit=100' (zkCli.sh: '...;byteHardLimit=100;countHardLimit=-1'); for a "
+              "quota set by zkCli.sh (`setquota -b 50 P`), `zkcli listquota P` prints 'Output quota for P "
+              "count=-1,bytes=50' where zkCli.sh prints 'Output quota for P "
+              "count=-1,bytes=50=;byteHardLimit=-1;countHardLimit=-1'")
 
 
-@both(apache=QUOTA_BOTH_LIMITS, zkserver=QUOTA_BOTH_LIMITS)
-def test_quota_soft_and_hard_limits_match_zkclish(target, root):
-    ok(script(target, ["create %s" % root, "create %s/cli" % root, "create %s/sh" % root]))
-    steps = ["setquota -n 10 {p}", "setquota -B 100 {p}"]
-    ok(script(target, [s.format(p=root + "/cli") for s in steps]))
-    zksh(target, [s.format(p=root + "/sh") for s in steps])
-    limits = [ok(zkcli(target, "get", "/zookeeper/quota%s/%s/zookeeper_limits" % (root, n))) for n in ("cli", "sh")]
-    assert limits[0] == limits[1]
-    cmds = ["listquota %s/cli" % root, "listquota %s/sh" % root]
-    assert zkcli_lines(target, cmds) == zksh(target, cmds)
+@both(apache=QUOTA_TEXT, zkserver=QUOTA_TEXT)
+def test_quota_limits_text_matches_zkclish(target, root):
+    ok(script(target, ["create %s" % root] + ["create %s/%s" % (root, n) for n in ("cli", "sh", "b")]))
+    limits = lambda n: ok(zkcli(target, "get", "/zookeeper/quota%s/%s/zookeeper_limits" % (root, n)))
+    problems = []
+    for step in ("setquota -n 10 {p}", "setquota -B 100 {p}"):
+        ok(zkcli(target, *step.format(p=root + "/cli").split()))
+        zksh(target, [step.format(p=root + "/sh")])
+        if limits("cli") != limits("sh"):
+            problems.append("after %r: zkcli stored %r, zkCli.sh %r" % (step, limits("cli"), limits("sh")))
+    zksh(target, ["setquota -b 50 %s/b" % root])
+    for n in ("cli", "sh", "b"):
+        cmds = ["listquota %s/%s" % (root, n)]
+        mine, theirs = zkcli_lines(target, cmds), zksh(target, cmds)
+        if mine != theirs:
+            problems.append("listquota %s/%s: zkcli %r, zkCli.sh %r" % (root, n, mine, theirs))
+    assert not problems, "\n".join(problems)
 
 
 @both()

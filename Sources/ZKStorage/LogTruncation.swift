@@ -1,0 +1,54 @@
+import NIOCore
+
+/// A follower told by its new leader to drop history (TRUNC): every logged transaction after `zxid` goes,
+/// and so does any snapshot taken after it, since it may hold those transactions. The caller rebuilds its
+/// state from what remains (Apache's FileTxnSnapLog.truncateLog does the same).
+public enum LogTruncation {
+    public static func truncate(logDirectory: String, snapshotDirectory: String, after zxid: Int64) throws -> [String] {
+        var notes: [String] = []
+        for (first, path) in Recovery.logFiles(logDirectory) {
+            if first > zxid {
+                FileSystem.remove(path)
+                notes.append("removed \(path): all after 0x\(String(zxid, radix: 16))")
+                continue
+            }
+            let result = try TxnLogFormat.read(file: try FileSystem.readFile(path))
+            guard let last = result.transactions.last, last.zxid > zxid else { continue }
+            let keep = result.transactions.lastIndex { $0.zxid <= zxid }
+            let length = keep.map { result.entryEnds[$0] } ?? TxnLogFormat.headerSize
+            try FileSystem.truncate(path, to: length)
+            notes.append("truncated \(path) after 0x\(String(zxid, radix: 16))")
+        }
+        for (snapshotZxid, path) in Recovery.snapshotFiles(snapshotDirectory) where snapshotZxid > zxid {
+            FileSystem.remove(path)
+            notes.append("removed \(path): taken after 0x\(String(zxid, radix: 16))")
+        }
+        try FileSystem.syncDirectory(logDirectory)
+        if snapshotDirectory != logDirectory { try FileSystem.syncDirectory(snapshotDirectory) }
+        return notes
+    }
+}
+
+/// Apache's acceptedEpoch and currentEpoch files in dataDir: a decimal number, replaced atomically.
+public enum EpochFile {
+    public static let accepted = "acceptedEpoch"
+    public static let current = "currentEpoch"
+
+    /// nil when the file does not exist (a fresh server); an unreadable file is an error, not a zero.
+    public static func read(_ directory: String, _ name: String) throws -> Int64? {
+        let path = directory + "/" + name
+        guard FileSystem.exists(path) else { return nil }
+        var bytes = try FileSystem.readFile(path)
+        let text = bytes.readString(length: bytes.readableBytes) ?? ""
+        guard let value = Int64(text.filter { !$0.isWhitespace }) else {
+            throw Recovery.Failure(file: path, offset: 0, reason: "not an epoch number: \(text)")
+        }
+        return value
+    }
+
+    public static func write(_ directory: String, _ name: String, _ value: Int64) throws {
+        var buffer = ByteBuffer()
+        buffer.writeString(String(value))
+        try FileSystem.writeFileAtomically(directory + "/" + name, directory: directory, buffer)
+    }
+}
