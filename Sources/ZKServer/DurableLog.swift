@@ -23,6 +23,11 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     private let snapCount: Int
     private var snapshotInFlight = false
     weak var core: ServerCore?
+    /// Everything through this zxid is on disk: standalone, the core applies and answers; in an ensemble the
+    /// Zab peer may acknowledge it.
+    var onDurable: (Int64) -> Void = { _ in }
+    /// A snapshot file was written (an ensemble member hands it to its peer to trim the in-memory log).
+    var onSnapshot: (_ zxid: Int64, _ bytes: ByteBuffer) -> Void = { _, _ in }
     var afterCommit: () -> Void = {}
 
     init(eventLoop: any EventLoop, logDirectory: String, snapshotDirectory: String, forceSync: Bool, snapCount: Int) throws {
@@ -66,7 +71,7 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
             switch result {
             case .success:
                 syncInFlight = false
-                core?.logged(through: last)
+                onDurable(last)
                 snapshotIfDue()
                 commitIfNeeded()
                 afterCommit()
@@ -112,7 +117,9 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         var serializer = serializer
         // Small steps keep the stall each one adds to request latency well under a millisecond.
         guard serializer.step(budget: 1_000) else {
-            eventLoop.execute { [self] in continueSnapshot(serializer) }
+            // The serializer holds the (non-Sendable) tree; it never leaves this event loop.
+            let next = NIOLoopBound(serializer, eventLoop: eventLoop)
+            eventLoop.execute { [self] in continueSnapshot(next.value) }
             return
         }
         let bytes = serializer.finish()
@@ -122,7 +129,9 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
             try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: zxid), directory: directory, bytes)
         }.whenComplete { [self] result in
             snapshotInFlight = false
-            if case .failure(let error) = result {
+            switch result {
+            case .success: onSnapshot(zxid, bytes)
+            case .failure(let error):
                 // The log still holds everything; a failed snapshot only costs restart time.
                 FileDescriptorOutput.standardError("zkserver: snapshot failed: \(error)\n")
             }

@@ -34,6 +34,7 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
         if let durableLog {
             core.logSink = durableLog
             durableLog.core = core
+            durableLog.onDurable = { [unowned core] zxid in core?.logged(through: zxid) }
             durableLog.afterCommit = { [unowned self] in flush() }
         }
     }
