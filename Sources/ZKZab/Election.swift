@@ -18,6 +18,13 @@ extension ZabPeer {
         Vote(leader: id, zxid: log.lastZxid, electionEpoch: logicalClock, peerEpoch: currentEpoch)
     }
 
+    /// Apache's `QuorumPeer.updateElectionVote` (ZOOKEEPER-1732): once the new epoch is known, report it
+    /// as the leader's epoch. Servers that joined the leader in different rounds otherwise report
+    /// different peer epochs for one leader, and a restarted server never sees a quorum agree on it.
+    mutating func updateElectionVote(_ epoch: Int64) {
+        currentVote.peerEpoch = epoch
+    }
+
     mutating func startElection(reason: String) {
         logicalClock += 1
         let proposal = initialVote

@@ -25,13 +25,21 @@ struct LearnerSession: Sendable {
     var newLeaderAcked = false
     /// The highest zxid we told the leader is durable.
     var ackedThrough: Zxid = .zero
+    /// When we (re)sent our info packet: until the leader answers we retry, as Apache's learner retries
+    /// connecting to a leader that is not listening yet (it may still be finishing its election).
+    var connectedAt: Int
+    var heardFromLeader = false
 }
 
 extension ZabPeer {
     mutating func becomeLearner(of leader: PeerID) {
-        role = .following(LearnerSession(leader: leader, lastHeard: now))
+        role = .following(LearnerSession(leader: leader, lastHeard: now, connectedAt: now))
         pending.events.append(.stateChanged(state))
-        // A new connection to the leader starts with our info packet (the host opens it here).
+        sendLearnerInfo(to: leader)
+    }
+
+    /// A new connection to the leader starts with our info packet (the host opens it here).
+    private mutating func sendLearnerInfo(to leader: PeerID) {
         let info = Zxid(epoch: acceptedEpoch, counter: 0)
         send(config.learnerType == .participant ? .followerInfo(info) : .observerInfo(info), to: leader)
     }
@@ -39,6 +47,7 @@ extension ZabPeer {
     mutating func learnerStep(_ message: ZabMessage, from peer: PeerID) {
         guard case .following(var session) = role, peer == session.leader else { return }
         session.lastHeard = now
+        session.heardFromLeader = true
         role = .following(session)
         switch (message, session.phase) {
         case (.ping, _):
@@ -57,6 +66,7 @@ extension ZabPeer {
             }
             session.newEpoch = epoch
             session.phase = .awaitingSync
+            updateElectionVote(epoch)
             role = .following(session)
             send(.ackEpoch(lastZxid: log.lastZxid, currentEpoch: reported), to: peer)
         case (.diff(let zxid), .awaitingSync):
@@ -150,10 +160,15 @@ extension ZabPeer {
     }
 
     mutating func learnerTick() {
-        guard case .following(let session) = role else { return }
+        guard case .following(var session) = role else { return }
         let limit = session.phase == .broadcast ? config.syncLimit : config.initLimit
         if now - session.lastHeard > limit {
-            stopServing("no word from leader \(session.leader) for \(now - session.lastHeard) ticks")
+            return stopServing("no word from leader \(session.leader) for \(now - session.lastHeard) ticks")
+        }
+        if !session.heardFromLeader && now - session.connectedAt >= config.resendInterval {
+            session.connectedAt = now
+            role = .following(session)
+            sendLearnerInfo(to: session.leader)
         }
     }
 }

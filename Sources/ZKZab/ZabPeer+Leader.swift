@@ -15,6 +15,12 @@ extension ZabPeer {
             let type: LearnerType
             if case .followerInfo = message { type = .participant } else { type = .observer }
             guard type == .participant ? config.participants.contains(peer) : config.observers.contains(peer) else { return }
+            if type == .participant && l.phase != .discovery && zxid.epoch > l.newEpoch {
+                // It promised a later epoch to another candidate and will refuse ours. Apache keeps leading
+                // without it until the next election; we start that election now so that its epoch is
+                // above every promise and the whole ensemble can follow.
+                return stopServing("learner \(peer) accepted epoch \(zxid.epoch) above ours (\(l.newEpoch))")
+            }
             // A new connection replaces whatever we had for this learner.
             var handle = LearnerHandle(type: type, lastHeard: now)
             if l.phase == .discovery {
@@ -102,6 +108,7 @@ extension ZabPeer {
         }
         role = .leading(l)
         setAcceptedEpoch(l.newEpoch)
+        updateElectionVote(l.newEpoch)
         finishEpochIfQuorum()
     }
 
@@ -110,7 +117,9 @@ extension ZabPeer {
     private mutating func finishEpochIfQuorum() {
         guard case .leading(var l) = role, l.phase == .awaitingEpochAcks else { return }
         if durableThrough == log.lastZxid { l.epochAcks.insert(id) }
-        guard config.isQuorum(l.epochAcks) else {
+        // We are always part of the quorum (Apache's waitForEpochAck(self)): the epoch becomes ours only
+        // once our own history is durable.
+        guard l.epochAcks.contains(id), config.isQuorum(l.epochAcks) else {
             role = .leading(l)
             return
         }
