@@ -46,6 +46,9 @@ struct LearnerHandle: Sendable {
     var type: LearnerType
     var phase: Phase = .connected
     var lastHeard: Int
+    /// A learner must ack NEWLEADER by this tick (initLimit after its sync was sent), or it is dropped
+    /// and has to reconnect: its pings alone do not prove it is making progress.
+    var deadline: Int
     var peerLast: Zxid = .zero
     /// Highest zxid this participant reported durable.
     var ackedThrough: Zxid = .zero

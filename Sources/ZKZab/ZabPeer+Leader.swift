@@ -22,7 +22,7 @@ extension ZabPeer {
                 return stopServing("learner \(peer) accepted epoch \(zxid.epoch) above ours (\(l.newEpoch))")
             }
             // A new connection replaces whatever we had for this learner.
-            var handle = LearnerHandle(type: type, lastHeard: now)
+            var handle = LearnerHandle(type: type, lastHeard: now, deadline: now + config.initLimit)
             if l.phase == .discovery {
                 if type == .participant { l.connecting[peer] = zxid.epoch }
             } else {
@@ -154,6 +154,7 @@ extension ZabPeer {
         if lastCommitted > .zero { send(.commit(lastCommitted), to: peer) }
         send(.newLeader(Zxid(epoch: l.newEpoch, counter: 0)), to: peer)
         handle.phase = .awaitingNewLeaderAck(syncEnd: log.lastZxid)
+        handle.deadline = now + config.initLimit
         l.learners[peer] = handle
         role = .leading(l)
     }
@@ -227,8 +228,13 @@ extension ZabPeer {
             return stopServing("no quorum for epoch \(l.newEpoch) within initLimit (\(l.phase))")
         }
         for (peer, handle) in l.learners {
-            let limit = handle.phase == .broadcast ? config.syncLimit : config.initLimit
-            if now - handle.lastHeard > limit { l.learners[peer] = nil }
+            let silent = now - handle.lastHeard
+            switch handle.phase {
+            case .broadcast where silent > config.syncLimit: l.learners[peer] = nil
+            case .awaitingNewLeaderAck where now > handle.deadline: l.learners[peer] = nil
+            case _ where silent > config.initLimit: l.learners[peer] = nil
+            default: break
+            }
         }
         role = .leading(l)
         if l.phase == .broadcast {

@@ -111,7 +111,11 @@ public struct ZabPeer: Sendable {
 
     /// The host made every log entry through `zxid` durable.
     public mutating func persisted(through zxid: Zxid) {
-        let durable = min(zxid, log.lastZxid)
+        advanceDurable(to: min(zxid, log.lastZxid))
+    }
+
+    /// Durability moved forward, by a flush or a snapshot: acks that waited for it can go out.
+    private mutating func advanceDurable(to durable: Zxid) {
         guard durable > durableThrough else { return }
         durableThrough = durable
         switch role {
@@ -126,7 +130,8 @@ public struct ZabPeer: Sendable {
         precondition(snapshot.zxid <= lastCommitted, "only committed state is snapshotted")
         guard snapshot.zxid > log.baseZxid else { return }
         log.compact(snapshot)
-        durableThrough = max(durableThrough, snapshot.zxid)
+        // The snapshot is durable, so whatever it covers is, even if its log appends never were.
+        advanceDurable(to: snapshot.zxid)
     }
 
     /// The connection to `peer` broke (the host saw the socket close).

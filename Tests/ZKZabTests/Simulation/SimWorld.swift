@@ -184,6 +184,7 @@ final class SimWorld {
         node.peer = peer
         nodes[id] = node
         note(id, "snapshot at \(snapshot.zxid)")
+        drain(id)
     }
 
     /// Makes every written append durable and tells the peer.
