@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
         .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: strict),
         .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: strict),
+        // Zab consensus as one pure peer: no NIO, no I/O, no dependencies at all.
+        .target(name: "ZKZab", swiftSettings: strict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         // I/O shells.
         .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: strict),
@@ -44,5 +46,6 @@ let package = Package(
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
+        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab"], swiftSettings: strict),
     ]
 )

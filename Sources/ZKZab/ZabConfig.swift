@@ -1,0 +1,50 @@
+/// Static ensemble membership and timing, all in ticks (Apache's tickTime multiples).
+public struct ZabConfig: Sendable, Hashable {
+    public var id: PeerID
+    /// Voting members, including `id` when this server is a participant.
+    public var participants: Set<PeerID>
+    public var observers: Set<PeerID>
+    /// Ticks a learner may take to connect and sync, and a new leader to gather its quorums (initLimit).
+    public var initLimit: Int
+    /// Ticks of silence after which a follower abandons its leader and a leader drops a learner (syncLimit).
+    public var syncLimit: Int
+    /// Ticks an election waits after a quorum agrees, in case a better vote arrives (Apache finalizeWait).
+    public var finalizeWait: Int
+    /// Ticks between notification resends while LOOKING; doubles up to `maxResendInterval`.
+    public var resendInterval: Int
+    public var maxResendInterval: Int
+    /// Ticks between the leader's pings.
+    public var pingInterval: Int
+    /// Highest zxid counter a leader assigns before it must step down for a new epoch. Apache's is
+    /// 0xffffffff; tests lower it to exercise the rollover.
+    public var counterLimit: UInt32
+
+    public init(
+        id: PeerID, participants: Set<PeerID>, observers: Set<PeerID> = [],
+        initLimit: Int = 10, syncLimit: Int = 5, finalizeWait: Int = 1,
+        resendInterval: Int = 2, maxResendInterval: Int = 8, pingInterval: Int = 1,
+        counterLimit: UInt32 = .max
+    ) {
+        precondition(participants.isDisjoint(with: observers), "a server is either a participant or an observer")
+        precondition(participants.contains(id) || observers.contains(id), "a server belongs to its own ensemble")
+        self.id = id
+        self.participants = participants
+        self.observers = observers
+        self.initLimit = initLimit
+        self.syncLimit = syncLimit
+        self.finalizeWait = finalizeWait
+        self.resendInterval = resendInterval
+        self.maxResendInterval = maxResendInterval
+        self.pingInterval = pingInterval
+        self.counterLimit = counterLimit
+    }
+
+    public var learnerType: LearnerType { participants.contains(id) ? .participant : .observer }
+
+    /// Whether `peers` contain a strict majority of the participants.
+    public func isQuorum<S: Sequence>(_ peers: S) -> Bool where S.Element == PeerID {
+        var count = 0
+        for peer in peers where participants.contains(peer) { count += 1 }
+        return 2 * count > participants.count
+    }
+}
