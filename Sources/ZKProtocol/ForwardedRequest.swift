@@ -1,9 +1,9 @@
 import NIOCore
 import ZKJute
 
-/// A client's write (or session creation, close, or sync) that a learner hands to the leader: the data of
-/// Apache's REQUEST quorum packet, `long sessionId, int cxid, int type` then the request body as the client
-/// sent it, with the connection's identities travelling in the packet's authinfo.
+/// A client's write (or session creation, close, or sync) that a learner hands to the leader, decoded:
+/// REQUEST's data is a `LearnerRequest` (session, cxid, type, the body as the client sent it) and the
+/// connection's identities travel in the packet's authinfo.
 public struct ForwardedRequest: Sendable, Hashable {
     public var sessionId: Int64
     /// The client's request; its xid is the cxid the transaction will carry.
@@ -18,24 +18,24 @@ public struct ForwardedRequest: Sendable, Hashable {
 
     public var cxid: Int32 { request.xid }
 
-    /// REQUEST's data bytes (authIds go in the packet's authinfo, not here).
-    public func encodeData(into b: inout ByteBuffer) {
-        b.writeJuteLong(sessionId)
+    /// REQUEST's data.
+    public var learnerRequest: LearnerRequest {
+        var b = ByteBuffer()
         request.encode(into: &b)
+        b.moveReaderIndex(forwardBy: 8)  // the RequestHeader's xid and type are LearnerRequest fields
         if request.opCodeValue == OpCode.createSession.rawValue, let sessionTimeout { b.writeJuteInt(sessionTimeout) }
+        return LearnerRequest(sessionId: sessionId, cxid: request.xid, type: request.opCodeValue,
+                              request: b.readBytes(length: b.readableBytes) ?? [])
     }
 
-    public init(data b: inout ByteBuffer, authIds: [Id]) throws(JuteError) {
-        sessionId = try b.readJuteLong("REQUEST.sessionId")
-        let start = b
+    public init(_ learnerRequest: LearnerRequest, authIds: [Id]) throws(JuteError) {
+        var b = ByteBuffer()
+        RequestHeader(xid: learnerRequest.cxid, type: learnerRequest.type).encode(into: &b)
+        b.writeBytes(learnerRequest.request)
+        sessionId = learnerRequest.sessionId
         request = try ClientRequest(frame: &b)
-        if request.opCodeValue == OpCode.createSession.rawValue {
+        if learnerRequest.type == OpCode.createSession.rawValue {
             sessionTimeout = try b.readJuteInt("REQUEST.createSession.timeOut")
-        } else if case .unknown = request.body, request.opCodeValue != OpCode.closeSession.rawValue {
-            // Keep what we could not read, so a newer peer's request is refused by type, not by length.
-            b = start
-            b.moveReaderIndex(forwardBy: 8)
-            b.moveReaderIndex(to: b.writerIndex)
         }
         self.authIds = authIds
     }

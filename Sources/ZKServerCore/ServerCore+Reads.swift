@@ -60,7 +60,7 @@ extension ServerCore {
                 guard tree.watches.remove(r.path, type: type, id) else { throw .noWatcher }
                 reply(id, xid: xid, .ok)
             case .whoAmI:
-                let infos = connection.authIds.map { authId -> ClientInfo in
+                let infos = JavaHashOrder.concurrentHashMapOrder(connection.authIds).map { authId -> ClientInfo in
                     let user = authId.scheme == "digest" ? (authId.id.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "") : authId.id
                     return ClientInfo(authScheme: authId.scheme, user: user)
                 }

@@ -32,7 +32,8 @@ public enum CommandResult: Sendable, Hashable {
     case configuration(lines: [String], stat: Stat, showStat: Bool, reconfigured: Bool)
     case quota(path: String, limits: QuotaStats?, usage: QuotaStats?)
     case history([HistoryEntry])
-    case printWatches(Bool)
+    /// `queried`: asked without on/off, so the state is printed (zkCli.sh is silent when it is set).
+    case printWatches(Bool, queried: Bool)
     /// cd and pwd.
     case currentNode(String)
     case tree(path: String, entries: [TreeEntry], sizes: Bool)
@@ -73,16 +74,23 @@ public struct GrepMatch: Sendable, Hashable {
     public var lines: [String]
 }
 
-/// A quota's limits or usage (StatsTrack: count=…,bytes=… and the hard limits); -1 means unset.
+/// A quota's limits or usage as StatsTrack holds them: `count` and `bytes` always, other keys
+/// (countHardLimit, byteHardLimit) only when the text had them; -1 means unset.
 public struct QuotaStats: Sendable, Hashable {
-    public var count: Int64 = -1
-    public var bytes: Int64 = -1
-    public var countHardLimit: Int64 = -1
-    public var bytesHardLimit: Int64 = -1
+    public var values: [String: Int64]
 
-    public init(count: Int64 = -1, bytes: Int64 = -1, countHardLimit: Int64 = -1, bytesHardLimit: Int64 = -1) {
-        self.count = count; self.bytes = bytes; self.countHardLimit = countHardLimit; self.bytesHardLimit = bytesHardLimit
+    public init(values: [String: Int64] = [:]) { self.values = values }
+
+    public init(count: Int64 = -1, bytes: Int64 = -1, countHardLimit: Int64? = nil, bytesHardLimit: Int64? = nil) {
+        values = ["count": count, "bytes": bytes]
+        if let countHardLimit { values["countHardLimit"] = countHardLimit }
+        if let bytesHardLimit { values["byteHardLimit"] = bytesHardLimit }
     }
+
+    public var count: Int64 { values["count"] ?? -1 }
+    public var bytes: Int64 { values["bytes"] ?? -1 }
+    public var countHardLimit: Int64 { values["countHardLimit"] ?? -1 }
+    public var bytesHardLimit: Int64 { values["byteHardLimit"] ?? -1 }
 }
 
 public struct WatchEventLine: Sendable, Hashable {

@@ -48,9 +48,10 @@ extension Executor {
             prefix += "/" + segment
             do { _ = try await client.create2(prefix, data: [], acl: ACL.openACLUnsafe, mode: .persistent, ttl: nil) } catch let error as ZooKeeperError where error.code == .nodeExists {}
         }
-        var limits = QuotaStats()
+        // zkCli.sh 3.8 writes a new quota with all four limits; an existing one gets only the limit given.
+        var limits = QuotaStats(count: -1, bytes: -1, countHardLimit: -1, bytesHardLimit: -1)
         if let existing = try? await client.getData(Self.limitsPath(path), watch: false).data { limits = QuotaText.parse(existing) }
-        limits[limit] = value
+        limits.values[limit.key] = value
         do {
             _ = try await client.create2(Self.limitsPath(path), data: QuotaText.format(limits), acl: ACL.openACLUnsafe,
                                          mode: .persistent, ttl: nil)
@@ -75,66 +76,42 @@ extension Executor {
             return
         }
         var limits = QuotaText.parse(data)
-        limits[limit] = -1
+        limits.values[limit.key] = -1
         _ = try await client.setData(limitsPath, data: QuotaText.format(limits), version: -1)
     }
 }
 
-extension QuotaStats {
-    subscript(limit: QuotaLimit) -> Int64 {
-        get {
-            switch limit {
-            case .countSoft: return count
-            case .bytesSoft: return bytes
-            case .countHard: return countHardLimit
-            case .bytesHard: return bytesHardLimit
-            }
-        }
-        set {
-            switch limit {
-            case .countSoft: count = newValue
-            case .bytesSoft: bytes = newValue
-            case .countHard: countHardLimit = newValue
-            case .bytesHard: bytesHardLimit = newValue
-            }
+extension QuotaLimit {
+    /// The StatsTrack key the flag sets.
+    var key: String {
+        switch self {
+        case .countSoft: return "count"
+        case .bytesSoft: return "bytes"
+        case .countHard: return "countHardLimit"
+        case .bytesHard: return "byteHardLimit"
         }
     }
 }
 
-/// StatsTrack's text: "count=N,bytes=N" and, when a hard limit is set, "=;byteHardLimit=N;countHardLimit=N"
-/// (the stray "=" keeps 3.4-era parsers reading the first two fields).
+/// StatsTrack's text: "count=N,bytes=N", then any other keys sorted, after a stray "=;" that keeps 3.4-era
+/// parsers reading the first two ("count=1,bytes=2=;byteHardLimit=-1;countHardLimit=5").
 enum QuotaText {
     static func parse(_ data: [UInt8]) -> QuotaStats {
         var stats = QuotaStats()
         for pair in String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == "," || $0 == ";" }) {
             let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count >= 2 else { continue }
-            let value = Int64(parts[1]) ?? -1
-            switch parts[0] {
-            case "count": stats.count = value
-            case "bytes": stats.bytes = value
-            case "countHardLimit": stats.countHardLimit = value
-            case "byteHardLimit": stats.bytesHardLimit = value
-            default: continue
-            }
+            guard parts.count >= 2, !parts[0].isEmpty else { continue }
+            stats.values[String(parts[0])] = parts[1].isEmpty ? -1 : (Int64(parts[1]) ?? -1)
         }
         return stats
     }
 
-    static func format(_ stats: QuotaStats) -> [UInt8] {
-        var text = "count=\(stats.count),bytes=\(stats.bytes)"
-        var extra: [String] = []
-        if stats.bytesHardLimit != -1 { extra.append("byteHardLimit=\(stats.bytesHardLimit)") }
-        if stats.countHardLimit != -1 { extra.append("countHardLimit=\(stats.countHardLimit)") }
-        if !extra.isEmpty { text += "=;" + extra.joined(separator: ";") }
-        return Array(text.utf8)
-    }
-
     static func describe(_ stats: QuotaStats) -> String {
         var text = "count=\(stats.count),bytes=\(stats.bytes)"
-        if stats.countHardLimit != -1 || stats.bytesHardLimit != -1 {
-            text += "=;byteHardLimit=\(stats.bytesHardLimit);countHardLimit=\(stats.countHardLimit)"
-        }
+        let others = stats.values.keys.filter { $0 != "count" && $0 != "bytes" }.sorted()
+        if !others.isEmpty { text += "=" + others.map { ";\($0)=\(stats.values[$0] ?? -1)" }.joined() }
         return text
     }
+
+    static func format(_ stats: QuotaStats) -> [UInt8] { Array(describe(stats).utf8) }
 }

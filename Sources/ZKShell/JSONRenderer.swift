@@ -69,7 +69,7 @@ public enum JSONRenderer {
             return .object([("path", .string(path)), ("limits", limits.map(quota) ?? .null), ("usage", usage.map(quota) ?? .null)])
         case .history(let entries):
             return .object([("history", .array(entries.map { .object([("number", .int(Int64($0.number))), ("line", .string($0.line))]) }))])
-        case .printWatches(let on):
+        case .printWatches(let on, _):
             return .object([("printwatches", .bool(on))])
         case .currentNode(let path):
             return .object([("cwd", .string(path))])

@@ -101,10 +101,12 @@ public actor ShellSession {
             cwd = path
             return .done(command: "cd", path: path)
         case .history:
-            return .history(Array(history.suffix(20)))
+            // zkCli.sh lists the current command and the ten before it.
+            let newest = history.last?.number ?? 0
+            return .history(history.filter { $0.number >= newest - 10 })
         case .printWatches(let on):
             if let on { printWatches = on }
-            return .printWatches(printWatches)
+            return .printWatches(printWatches, queried: on == nil)
         case .close:
             await closeSession()
             return .done(command: "close", path: nil)
@@ -123,10 +125,18 @@ public actor ShellSession {
         case .unwatch(let path):
             return await unwatch(path)
         case .fourLetterWord(let word, let server, let all):
-            return .fourLetterWord(word: word, answers: await AdminQueries.ask(word, servers: try await adminTargets(server, all: all),
-                                                                               sender: adminSender))
+            let answers = await AdminQueries.ask(word, servers: try await adminTargets(server, all: all), sender: adminSender)
+            // No server answered: that is a connection failure (exit 3), not a result.
+            if answers.allSatisfy({ $0.text == nil }) {
+                throw .connection(answers.map { "\($0.server): \($0.error ?? "no answer")" }.joined(separator: "\n"))
+            }
+            return .fourLetterWord(word: word, answers: answers)
         case .ensemble:
-            return .ensemble(await AdminQueries.ensemble(try await adminTargets(nil, all: true), sender: adminSender))
+            let members = await AdminQueries.ensemble(try await adminTargets(nil, all: true), sender: adminSender)
+            if members.allSatisfy({ $0.mode == nil }) {
+                throw .connection(members.map { "\($0.server): \($0.error ?? "no answer")" }.joined(separator: "\n"))
+            }
+            return .ensemble(members)
         default:
             return try await Executor(client: try await session()).execute(command)
         }

@@ -42,14 +42,15 @@ public enum TextRenderer {
         case .configuration(let configLines, let stat, let showStat, let reconfigured):
             return (reconfigured ? "Committed new configuration:\n" : "") + lines(configLines) + (showStat ? self.stat(stat) : "")
         case .quota(let path, let limits, let usage):
-            guard let limits else { return "quota for \(path) does not exist.\n" }
-            return "absolute path is \(Executor.limitsPath(path))\n"
+            let header = "absolute path is \(Executor.limitsPath(path))\n"
+            guard let limits else { return header + "quota for \(path) does not exist.\n" }
+            return header
                 + "Output quota for \(path) \(QuotaText.describe(limits))\n"
                 + (usage.map { "Output stat for \(path) \(QuotaText.describe($0))\n" } ?? "")
         case .history(let entries):
             return entries.map { "\($0.number) - \($0.line)\n" }.joined()
-        case .printWatches(let on):
-            return "printwatches is \(on ? "on" : "off")\n"
+        case .printWatches(let on, let queried):
+            return queried ? "printwatches is \(on ? "on" : "off")\n" : ""
         case .currentNode(let path):
             return path + "\n"
         case .tree(_, let entries, let sizes):

@@ -30,8 +30,8 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
     func forwardToLeader(_ request: ForwardedRequest) {
         // Through the wire format, as a REQUEST packet's data would go.
         var buffer = ByteBuffer()
-        request.encodeData(into: &buffer)
-        let decoded = try! ForwardedRequest(data: &buffer, authIds: request.authIds)
+        request.learnerRequest.encode(into: &buffer)
+        let decoded = try! ForwardedRequest(try! LearnerRequest(from: &buffer), authIds: request.authIds)
         leader.core.receiveForwarded(decoded, from: 2, now: leader.now)
     }
 

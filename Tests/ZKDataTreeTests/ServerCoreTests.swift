@@ -202,3 +202,16 @@ final class CoreHarness {
         #expect(h.core.tree.node("/c") == nil)
     }
 }
+
+@Suite struct WhoAmIOrderTests {
+    @Test func identitiesComeInApachesHashOrder() {
+        // Apache 3.8 answers `digest: u1` before `ip: 127.0.0.1` although ip was added first.
+        let h = CoreHarness()
+        h.connect(1)
+        _ = h.request(1, .auth, .auth(AuthPacket(type: 0, scheme: "digest", auth: Array("u1:p1".utf8))))
+        let (err, bytes) = h.request(1, .whoAmI, .whoAmI)
+        #expect(err == .ok)
+        let infos = try? WhoAmIResponse(bytes: bytes).clientInfo
+        #expect(infos?.map(\.authScheme) == ["digest", "ip"])
+    }
+}

@@ -252,6 +252,12 @@ import ZKProtocol
         _ = await shell.run(line: "cd /t")
         _ = await shell.run(line: "get a")
         #expect(await shell.run(line: "history").stdout == "0 - cd /t\n1 - get a\n2 - history\n")
+        for _ in 0..<12 { _ = await shell.run(line: "pwd") }
+        // The current command and the ten before it, as zkCli.sh lists them.
+        let listed = await shell.run(line: "history").stdout.split(separator: "\n")
+        #expect(listed.count == 11 && listed.first == "5 - pwd" && listed.last == "15 - history")
+        #expect(await shell.run(line: "printwatches off").stdout == "")
+        #expect(await shell.run(line: "printwatches").stdout == "printwatches is off\n")
         #expect(await shell.run(line: "redo 1").stdout == "alpha\n")
         #expect(await shell.run(line: "redo 99").exitCode == .usage)
     }
@@ -261,9 +267,10 @@ import ZKProtocol
         await fake.seed("/zookeeper"); await fake.seed("/zookeeper/quota")
         let shell = session()
         #expect(await shell.run(line: "setquota -n 10 /t/a") == LineOutcome())
-        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=10,bytes=-1")
+        // As zkCli.sh 3.8 writes them: all four limits on a new quota.
+        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=10,bytes=-1=;byteHardLimit=-1;countHardLimit=-1")
         #expect(await shell.run(line: "setquota -B 99 /t/a") == LineOutcome())
-        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=10,bytes=-1=;byteHardLimit=99")
+        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=10,bytes=-1=;byteHardLimit=99;countHardLimit=-1")
         #expect(await shell.run(line: "setquota -n 1 /t").stderr.contains("has a child /t/a which has a quota"))
         #expect(await shell.run(line: "setquota -n 1 /t/a/x").stderr.contains("has a parent /t/a which has a quota"))
         #expect(await shell.run(line: "listquota /t/a").stdout == """
@@ -273,9 +280,14 @@ import ZKProtocol
 
             """)
         #expect(await shell.run(line: "delquota -n /t/a") == LineOutcome())
-        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=-1,bytes=-1=;byteHardLimit=99")
+        #expect(fake.data("/zookeeper/quota/t/a/zookeeper_limits") == "count=-1,bytes=-1=;byteHardLimit=99;countHardLimit=-1")
+        // A 3.4-era limits node keeps its two fields when listed.
+        _ = try? await fake.setData("/zookeeper/quota/t/a/zookeeper_limits", data: Array("count=5,bytes=7".utf8), version: -1)
+        #expect(await shell.run(line: "listquota /t/a").stdout.contains("Output quota for /t/a count=5,bytes=7\n"))
         #expect(await shell.run(line: "delquota /t/a") == LineOutcome())
         #expect(!fake.has("/zookeeper/quota/t/a"))
+        #expect(await shell.run(line: "listquota /t/a").stdout
+                == "absolute path is /zookeeper/quota/t/a/zookeeper_limits\nquota for /t/a does not exist.\n")
     }
 
     @Test func watchInAScriptStreamsUntilTheCount() async throws {
@@ -314,6 +326,13 @@ import ZKProtocol
         let ensemble = await shell.run(line: "ensemble").stdout
         #expect(ensemble.contains("127.0.0.1:2182  follower  0x100000002  1"))
         #expect(asked.all.contains("ruok@10.0.0.1:2181"))
+        // Nobody answering is a connection failure: exit 3, the reason on stderr.
+        let down = ShellSession(servers: "127.0.0.1:2181", format: .text, adminSender: { _, _ in
+            throw FourLetterWordQuery.Failure.connection("refused")
+        }) { _ in fake }
+        let outcome = await down.run(line: "ruok 127.0.0.1:1")
+        #expect(outcome.exitCode == .connection && outcome.stdout.isEmpty && outcome.stderr.contains("refused"))
+        #expect(await down.run(line: "ensemble").exitCode == .connection)
     }
 }
 
