@@ -145,10 +145,10 @@ import ZKProtocol
     }
 
     @Test func zxidHelpersMatchZxidUtils() {
-        #expect(Zxid.make(epoch: 5, counter: 7) == 0x500000007)
-        #expect(Zxid.make(epoch: 1, counter: -1) == 0x1ffffffff)
-        #expect(Zxid.epoch(of: 0x600000001) == 6 && Zxid.counter(of: 0x600000001) == 1)
-        #expect(Zxid.epoch(of: -1) == -1)
+        #expect(ZxidUtils.make(epoch: 5, counter: 7) == 0x500000007)
+        #expect(ZxidUtils.make(epoch: 1, counter: -1) == 0x1ffffffff)
+        #expect(ZxidUtils.epoch(of: 0x600000001) == 6 && ZxidUtils.counter(of: 0x600000001) == 1)
+        #expect(ZxidUtils.epoch(of: -1) == -1)
     }
 
     @Test func txnDigestIsTwelveBytesOrNothing() throws {
