@@ -100,7 +100,7 @@ public struct ElectionNotification: Hashable, Sendable {
         config = nil
         switch Self.layout(forLength: length) {
         case .withoutPeerEpoch:
-            peerEpoch = Zxid.epoch(of: zxid)
+            peerEpoch = ZxidUtils.epoch(of: zxid)
             version = 0
         case .withoutVersion:
             peerEpoch = try b.readJuteLong("notification.peerEpoch")

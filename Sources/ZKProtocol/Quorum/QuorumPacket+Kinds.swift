@@ -6,13 +6,13 @@ import ZKJute
 extension QuorumPacket {
     /// Learner -> leader, first packet: zxid = makeZxid(acceptedEpoch, 0) (Learner.registerWithLeader).
     public static func learnerInfo(observer: Bool = false, acceptedEpoch: Int64, info: LearnerInfo) -> QuorumPacket {
-        QuorumPacket(observer ? .observerInfo : .followerInfo, zxid: Zxid.make(epoch: acceptedEpoch, counter: 0),
+        QuorumPacket(observer ? .observerInfo : .followerInfo, zxid: ZxidUtils.make(epoch: acceptedEpoch, counter: 0),
                      data: info.encodedBytes())
     }
 
     /// Leader -> learner: the proposed epoch (LearnerHandler.run).
     public static func leaderInfo(newEpoch: Int64, protocolVersion: Int32 = LearnerInfo.zab10ProtocolVersion) -> QuorumPacket {
-        QuorumPacket(.leaderInfo, zxid: Zxid.make(epoch: newEpoch, counter: 0),
+        QuorumPacket(.leaderInfo, zxid: ZxidUtils.make(epoch: newEpoch, counter: 0),
                      data: LeaderInfoData(protocolVersion: protocolVersion).encodedBytes())
     }
 
@@ -88,8 +88,9 @@ extension QuorumPacket {
     }
 }
 
-/// ZxidUtils: the epoch in the high 32 bits, the counter in the low 32.
-public enum Zxid {
+/// Apache's ZxidUtils: the epoch in the high 32 bits, the counter in the low 32. (Named after Apache's
+/// class so it does not clash with ZKZab's Zxid type where both modules are imported.)
+public enum ZxidUtils {
     public static func make(epoch: Int64, counter: Int64) -> Int64 { (epoch << 32) | (counter & 0xffff_ffff) }
     /// An arithmetic shift, as Java's `zxid >> 32L`: the epoch of -1 is -1.
     public static func epoch(of zxid: Int64) -> Int64 { zxid >> 32 }
