@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ZKZab", swiftSettings: strict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: strict),
+        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: strict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),

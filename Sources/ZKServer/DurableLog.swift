@@ -82,6 +82,28 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         }
     }
 
+    /// Runs `work` on the log thread after every write asked for so far (the gathered batch goes first and is
+    /// made durable), for the rare changes that rewrite the log: an ensemble member's TRUNC or SNAP.
+    func exclusive<T: Sendable>(_ work: @escaping @Sendable (LogFileWriter) throws -> T,
+                                completion: @escaping (Result<T, any Error>) -> Void) {
+        let entries = batch
+        let first = batchFirstZxid
+        let last = batchLastZxid
+        batch = ByteBuffer()
+        let writer = self.writer
+        let completion = NIOLoopBound(completion, eventLoop: eventLoop)
+        logThread.runIfActive(eventLoop: eventLoop) {
+            if entries.readableBytes > 0 {
+                try writer.append(entries, firstZxid: first)
+                try writer.sync()
+            }
+            return try work(writer)
+        }.whenComplete { [self] result in
+            if entries.readableBytes > 0, case .success = result { onDurable(last) }
+            completion.value(result)
+        }
+    }
+
     /// autopurge: old snapshots and the logs only they needed, on the snapshot thread.
     func purge(logDirectory: String, retain: Int) {
         let snapshots = snapshotDirectory

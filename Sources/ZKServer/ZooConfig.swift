@@ -46,6 +46,8 @@ public struct ZooConfig: Sendable {
     public var autopurgeSnapRetainCount = 3
     public var autopurgePurgeInterval = 0
     public var peers: [Peer] = []
+    /// This server's id in its ensemble (dataDir/myid); 0 standalone. It goes in the top byte of session ids.
+    public var serverId: Int64 = 0
     /// Lines about accepted keys that zkserver does not act on (one per key).
     public var warnings: [String] = []
 
@@ -186,6 +188,7 @@ public struct ZooConfig: Sendable {
         s.superDigest = superDigest
         s.containerCheckIntervalMs = containerCheckIntervalMs
         s.reconfigEnabled = reconfigEnabled
+        s.serverId = serverId
         return s
     }
 }

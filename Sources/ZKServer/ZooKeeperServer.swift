@@ -10,13 +10,22 @@ public final class ZooKeeperServer: @unchecked Sendable {
     let runtime: ServerRuntime
     private var channel: (any Channel)?
     private var purgeTask: RepeatedTask?
-    public let config: ZooConfig
+    private var memberTick: RepeatedTask?
+    public private(set) var config: ZooConfig
+    /// Set when zoo.cfg describes an ensemble.
+    let member: QuorumMember?
+    let network: PeerNetwork?
 
     /// What recovery found and repaired, for the start-up log.
     public private(set) var recoveryNotes: [String] = []
 
     /// Recovers the state from the data dir (newest valid snapshot plus the logs after it), then is ready to start.
     public init(config: ZooConfig, environment: ServerEnvironment = ServerEnvironment()) throws {
+        var config = config
+        let myIdPath = config.dataDir + "/myid"
+        let myIdText = FileSystem.exists(myIdPath) ? (try? FileSystem.readFile(myIdPath)).map { String(buffer: $0) } : nil
+        let ensemble = try EnsembleSettings.from(config, myIdText: myIdText)
+        if let ensemble { config.serverId = ensemble.myId }
         self.config = config
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var env = environment
@@ -37,6 +46,18 @@ public final class ZooKeeperServer: @unchecked Sendable {
                                      forceSync: config.forceSync, snapCount: config.snapCount)
             runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, tree: state.tree,
                                     restoredSessions: state.sessions, durableLog: log)
+            if let ensemble {
+                let network = PeerNetwork(eventLoop: loop, settings: ensemble)
+                let member = QuorumMember(settings: ensemble, config: config, core: runtime.core, log: log, network: network,
+                                          eventLoop: loop, state: try QuorumMember.persistentState(dataDir: config.dataDir, recovered: state))
+                let runtime = self.runtime
+                member.afterDrive = { runtime.flush() }
+                self.network = network
+                self.member = member
+            } else {
+                network = nil
+                member = nil
+            }
         } catch {
             try? group.syncShutdownGracefully()
             throw error
@@ -60,6 +81,12 @@ public final class ZooKeeperServer: @unchecked Sendable {
             }
         channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
         try await runtime.eventLoop.submit { runtime.startTicking() }.get()
+        if let network, let member, let interval = member.settings.subTickMillis as Int64? {
+            try await network.start()
+            memberTick = runtime.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(interval)) { _ in
+                member.tick()
+            }
+        }
         if config.autopurgePurgeInterval > 0, let log = runtime.durableLog {
             let hours = TimeAmount.hours(Int64(config.autopurgePurgeInterval))
             let logDirectory = config.dataLogDir + "/version-2"
@@ -73,6 +100,8 @@ public final class ZooKeeperServer: @unchecked Sendable {
     public func shutdown() async throws {
         let runtime = self.runtime
         try? await runtime.eventLoop.submit { runtime.stopTicking() }.get()
+        memberTick?.cancel()
+        if let network { try? await runtime.eventLoop.submit { network.shutdown() }.get() }
         purgeTask?.cancel()
         try await channel?.close()
         try await group.shutdownGracefully()

@@ -51,6 +51,9 @@ extension ServerCore {
     /// The text a four-letter word answers; the connection closes after it.
     public func fourLetterWord(_ word: FourLetterWord, environment env: ServerEnvironment, now: Now) -> String {
         guard env.isEnabled(word) else { return "\(word.rawValue) is not executed because it is not in the whitelist.\n" }
+        if !role.isServing && Self.needsServingServer.contains(word) {
+            return "This ZooKeeper instance is not currently serving requests\n"
+        }
         switch word {
         case .ruok: return "imok"
         case .srvr: return serverSummary(statClients: false)
@@ -89,7 +92,7 @@ extension ServerCore {
             }
             return out
         case .dump: return dump()
-        case .isro: return "rw"
+        case .isro: return role.isServing ? "rw" : "null"
         case .dirs: return "datadir_size: \(env.dataDirSize)\nlogdir_size: \(env.dataLogSize)\n"
         case .gtmk, .stmk: return "0\n"
         case .hash: return ""
@@ -111,7 +114,7 @@ extension ServerCore {
         out += "Connections: \(connections.count)\n"
         out += "Outstanding: 0\n"
         out += "Zxid: 0x\(String(tree.lastProcessedZxid, radix: 16))\n"
-        out += "Mode: standalone\n"
+        out += "Mode: \(modeName)\n"
         out += "Node count: \(tree.nodeCount)\n"
         return out
     }
@@ -174,7 +177,7 @@ extension ServerCore {
     public func monitor(_ env: ServerEnvironment, now: Now) -> [(String, String)] {
         [
             ("version", fullVersion),
-            ("server_state", "standalone"),
+            ("server_state", modeName),
             ("avg_latency", javaDouble(stats.averageLatency)),
             ("max_latency", "\(stats.maxLatency)"),
             ("min_latency", "\(stats.minLatency)"),
@@ -192,7 +195,32 @@ extension ServerCore {
             ("local_sessions", "0"),
             ("uptime", "\(now.monotonicMillis - startedAt.monotonicMillis)"),
             ("connection_drop_probability", "0.0"),
-        ]
+        ] + ensembleMetrics
+    }
+
+    /// Apache's words that answer "not currently serving" while an ensemble member elects or syncs.
+    static let needsServingServer: Set<FourLetterWord> = [.srvr, .stat, .cons, .crst, .srst, .dump, .wchs, .wchc, .wchp, .mntr, .dirs]
+
+    /// srvr's Mode and mntr's server_state.
+    var modeName: String {
+        switch role {
+        case .standalone: return "standalone"
+        case .leader: return "leader"
+        case .follower: return "follower"
+        case .observer: return "observer"
+        case .notServing: return "looking"
+        }
+    }
+
+    private var ensembleMetrics: [(String, String)] {
+        guard let status = ensembleStatus else { return [] }
+        var metrics = [("peer_state", status.peerState), ("quorum_size", "\(status.quorumSize)")]
+        if case .leader = role {
+            metrics += [("learners", "\(status.learners)"), ("synced_followers", "\(status.syncedFollowers)"),
+                        ("synced_non_voting_followers", "0"), ("synced_observers", "\(status.syncedObservers)"),
+                        ("pending_syncs", "\(pendingSyncs.values.reduce(0) { $0 + $1.count })")]
+        }
+        return metrics
     }
 
     private func dump() -> String {

@@ -153,3 +153,37 @@ extension ServerCore {
         finishDeferredWrite(id)
     }
 }
+
+extension ServerCore {
+    /// The replicated state was replaced (a snapshot from the leader, or a rebuild after TRUNC): the tree is
+    /// loaded and the session table becomes the one that goes with it. No client is connected meanwhile.
+    public func replaceState(nodes: [String: ZNode], lastProcessedZxid: Int64, sessions restored: [Int64: Int32], now: Now) {
+        tree.load(nodes: nodes, lastProcessedZxid: lastProcessedZxid)
+        lastAssignedZxid = lastProcessedZxid
+        for id in sessions.sessions.keys { sessions.remove(id) }
+        for (id, timeout) in restored.sorted(by: { $0.key < $1.key }) { sessions.add(id, timeout: timeout, now: now.monotonicMillis) }
+        pendingTxns = []
+        forwardedOrigins = [:]
+        pendingSyncs = [:]
+    }
+
+    /// /zookeeper/config in an ensemble holds the membership (not a transaction: every member sets it).
+    public func setEnsembleConfig(_ text: String) {
+        tree.node(DataTree.configPath)?.data = Array(text.utf8)
+    }
+
+    /// The session timeouts, for a learner's ping to the leader.
+    public func sessionTimeout(_ id: Int64) -> Int32? { sessions.sessions[id]?.timeout }
+}
+
+/// What an ensemble member reports in mntr, refreshed by the replication layer.
+public struct EnsembleStatus: Sendable, Hashable {
+    /// Apache's zk_peer_state: "leading - broadcast", "following - synchronization"…
+    public var peerState: String
+    public var quorumSize: Int
+    public var learners = 0
+    public var syncedFollowers = 0
+    public var syncedObservers = 0
+
+    public init(peerState: String, quorumSize: Int) { self.peerState = peerState; self.quorumSize = quorumSize }
+}

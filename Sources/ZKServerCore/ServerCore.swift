@@ -30,6 +30,8 @@ public final class ServerCore {
     var forwardedOrigins: [ForwardedKey: TxnOrigin] = [:]
     /// Leader: syncs forwarded by learners, answered once the transaction with this zxid commits.
     var pendingSyncs: [Int64: [(Int64, ForwardedRequest)]] = [:]
+    /// Set in an ensemble: what mntr reports about the peers.
+    public var ensembleStatus: EnsembleStatus?
     /// Learner: sessions its clients used since the last report to the leader.
     var touchedSessions: Set<Int64> = []
 

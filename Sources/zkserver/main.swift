@@ -35,9 +35,6 @@ do {
     exit(2)
 }
 for warning in config.warnings { FileHandle.standardError.write(Data("zkserver: warning: \(warning)\n".utf8)) }
-if config.peers.count > 1 {
-    FileHandle.standardError.write(Data("zkserver: warning: replicated mode is not available yet; serving standalone\n".utf8))
-}
 try? FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
 
 let server: ZooKeeperServer

@@ -1,0 +1,148 @@
+import NIOCore
+import ZKDataTree
+import ZKJute
+import ZKProtocol
+import ZKZab
+
+/// What members say to each other: Zab's own messages, plus the packets consensus does not model but the
+/// servers need (Apache's REQUEST, SYNC and the session list a learner puts in its PING).
+enum PeerMessage: Sendable {
+    case zab(ZabMessage)
+    /// Learner → leader: a client's request.
+    case request(ForwardedRequest)
+    /// Leader → learner: the oldest sync this learner forwarded is answered.
+    case syncAnswered
+    /// Learner → leader: a ping, with the sessions its clients kept alive.
+    case learnerPing(ZKZab.Zxid, [SessionTouch])
+}
+
+/// PeerMessage ↔ Apache's bytes: election notifications and QuorumPackets, as Apache 3.8 lays them out
+/// (docs/formats/peer-wire.md). One deviation: SNAP carries the snapshot in the packet's data instead of
+/// streaming it after the packet.
+enum PeerWire {
+    struct Malformed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func notificationMessage(_ n: ZKZab.Notification, config: String) -> [UInt8] {
+        ElectionNotification(state: n.state.rawValue, leader: n.leader, zxid: n.zxid.rawValue, electionEpoch: n.electionEpoch,
+                             peerEpoch: n.peerEpoch, version: ElectionNotification.currentVersion, config: Array(config.utf8))
+            .encodedBytes()
+    }
+
+    /// nil for a notification to ignore (an unknown state), as FastLeaderElection skips it.
+    static func notification(_ message: ByteBuffer) throws -> ZKZab.Notification? {
+        let n = try ElectionNotification(message: message)
+        guard let state = ServerState(rawValue: n.state) else { return nil }
+        return Notification(state: state, vote: Vote(leader: n.leader, zxid: Zxid(rawValue: n.zxid), electionEpoch: n.electionEpoch,
+                                                     peerEpoch: n.peerEpoch))
+    }
+
+    static func packet(_ message: PeerMessage, myId: Int64, config: String) -> QuorumPacket {
+        switch message {
+        case .request(let forwarded):
+            return .request(forwarded.learnerRequest, authinfo: forwarded.authIds)
+        case .syncAnswered:
+            return QuorumPacket(.sync, zxid: 0)
+        case .learnerPing(let zxid, let sessions):
+            var data = ByteBuffer()
+            SessionTouches(sessions: sessions).encode(into: &data)
+            return QuorumPacket(.ping, zxid: zxid.rawValue, data: data.readBytes(length: data.readableBytes))
+        case .zab(let zab):
+            return packet(zab, myId: myId, config: config)
+        }
+    }
+
+    static func packet(_ message: ZabMessage, myId: Int64, config: String) -> QuorumPacket {
+        switch message {
+        case .notification:
+            preconditionFailure("notifications travel on the election channel")
+        case .request(let payload):
+            return QuorumPacket(.request, zxid: -1, data: payload)
+        case .proposal(let entry):
+            return QuorumPacket(.proposal, zxid: entry.zxid.rawValue, data: entry.payload)
+        case .inform(let entry):
+            return QuorumPacket(.inform, zxid: entry.zxid.rawValue, data: entry.payload)
+        case .ack(let zxid):
+            return .ack(zxid: zxid.rawValue)
+        case .commit(let zxid):
+            return .commit(zxid: zxid.rawValue)
+        case .ping(let zxid):
+            return QuorumPacket(.ping, zxid: zxid.rawValue)
+        case .newLeader(let zxid):
+            return .newLeader(zxid: zxid.rawValue, config: config)
+        case .followerInfo(let zxid), .observerInfo(let zxid):
+            let observer: Bool
+            if case .observerInfo = message { observer = true } else { observer = false }
+            return .learnerInfo(observer: observer, acceptedEpoch: zxid.epoch, info: LearnerInfo(serverid: myId, configVersion: 0))
+        case .upToDate:
+            return .upToDate
+        case .diff(let zxid):
+            return .diff(zxid: zxid.rawValue)
+        case .trunc(let zxid):
+            return .trunc(zxid: zxid.rawValue)
+        case .snap(let snapshot):
+            return QuorumPacket(.snap, zxid: snapshot.zxid.rawValue, data: snapshot.data)
+        case .leaderInfo(let zxid):
+            return .leaderInfo(newEpoch: zxid.epoch)
+        case .ackEpoch(let lastZxid, let currentEpoch):
+            return .ackEpoch(lastLoggedZxid: lastZxid.rawValue, currentEpoch: currentEpoch)
+        }
+    }
+
+    /// - Parameter fromLearner: the packet came from a learner (so a PING carries its sessions).
+    static func message(_ packet: QuorumPacket, fromLearner: Bool) throws -> PeerMessage {
+        guard let type = ZKProtocol.QuorumPacketType(rawValue: packet.type) else {
+            throw Malformed(description: "unknown quorum packet type \(packet.type)")
+        }
+        let zxid = Zxid(rawValue: packet.zxid)
+        do {
+            switch type {
+            case .request:
+                var data = ByteBuffer(bytes: packet.data ?? [])
+                return .request(try ForwardedRequest(try LearnerRequest(from: &data), authIds: packet.authinfo ?? []))
+            case .sync:
+                return .syncAnswered
+            case .ping where fromLearner:
+                var data = ByteBuffer(bytes: packet.data ?? [])
+                return .learnerPing(zxid, try SessionTouches(from: &data).sessions)
+            case .ping: return .zab(.ping(zxid))
+            case .proposal: return .zab(.proposal(LogEntry(zxid: zxid, payload: packet.data ?? [])))
+            case .inform: return .zab(.inform(LogEntry(zxid: zxid, payload: packet.data ?? [])))
+            case .ack: return .zab(.ack(zxid))
+            case .commit: return .zab(.commit(zxid))
+            case .newLeader: return .zab(.newLeader(zxid))
+            case .followerInfo: return .zab(.followerInfo(zxid))
+            case .observerInfo: return .zab(.observerInfo(zxid))
+            case .upToDate: return .zab(.upToDate)
+            case .diff: return .zab(.diff(zxid))
+            case .trunc: return .zab(.trunc(zxid))
+            case .snap: return .zab(.snap(Snapshot(zxid: zxid, data: packet.data ?? [])))
+            case .leaderInfo: return .zab(.leaderInfo(zxid))
+            case .ackEpoch:
+                return .zab(.ackEpoch(lastZxid: zxid, currentEpoch: try packet.payload(AckEpochData.self).currentEpoch))
+            case .revalidate, .commitAndActivate, .informAndActivate:
+                throw Malformed(description: "\(type) is not supported (no dynamic reconfiguration, sessions revalidate locally)")
+            }
+        } catch let error as JuteError {
+            throw Malformed(description: "\(type): \(error)")
+        }
+    }
+}
+
+/// A log entry's payload: the transaction as Apache's PROPOSAL data and log entries hold it (TxnHeader,
+/// then the record).
+enum TxnPayload {
+    static func encode(_ txn: Transaction) -> [UInt8] {
+        var b = ByteBuffer()
+        txn.header.encode(into: &b)
+        txn.body.encode(into: &b)
+        return b.readBytes(length: b.readableBytes) ?? []
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> Transaction {
+        var b = ByteBuffer(bytes: bytes)
+        let header = try TxnHeader(from: &b)
+        return Transaction(header: header, body: try TxnBody.decode(type: header.type, from: &b))
+    }
+}
