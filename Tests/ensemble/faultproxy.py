@@ -4,6 +4,8 @@ ensemble peers.
 Every directed pair of servers (i -> j) gets two proxy ports, forwarding to j's real quorum and
 election ports; server i's zoo.cfg names the proxy ports in its server.j line (its own line keeps
 its real ports). Cutting a server then means: every link from or to it stops carrying bytes.
+The election address a server announces when it connects to a peer (the InitialMessage) is
+rewritten to the proxy port of the reverse link, so that connect-backs are proxied too.
 
     proxy = PeerProxy(ensemble_servers)           # {sid: Server}, before write_configs()
     Ensemble(..., per_server_peer_ports=proxy.peer_ports())
@@ -64,20 +66,65 @@ class PeerProxy:
         if link.mode == "reset":
             writer.transport.abort()
             return
+        pair = [writer, None]
+        link.conns.add(tuple(pair))
         try:
-            up_reader, up_writer = await asyncio.wait_for(
-                asyncio.open_connection("127.0.0.1", link.target_port), 5)
-        except (OSError, asyncio.TimeoutError):
-            writer.transport.abort()
-            return
-        pair = (writer, up_writer)
-        link.conns.add(pair)
-        try:
+            if link.mode == "blackhole":
+                # like a SYN into a partition: nothing reaches the target; heal() resets it
+                while link.mode == "blackhole" and await reader.read(65536):
+                    pass
+                return
+            # The kernel has completed the handshake already, so a target that does not listen
+            # yet (a server still starting, or electing) cannot be answered with a refusal; keep
+            # trying for a while instead of resetting at once, which the peer would take for a
+            # broken leader/peer connection.
+            up_reader = up_writer = None
+            end = self.loop.time() + 3.0
+            while up_writer is None:
+                try:
+                    up_reader, up_writer = await asyncio.wait_for(
+                        asyncio.open_connection("127.0.0.1", link.target_port), 2)
+                except (OSError, asyncio.TimeoutError):
+                    if self.loop.time() > end or link.mode is not None:
+                        return
+                    await asyncio.sleep(0.05)
+            link.conns.discard(tuple(pair))
+            pair[1] = up_writer
+            link.conns.add(tuple(pair))
+            if link.mode is not None:
+                return
+            if link.kind == "election":
+                await self._forward_initial_message(link, reader, up_writer)
             await asyncio.gather(self._pipe(link, reader, up_writer), self._pipe(link, up_reader, writer))
+        except (OSError, asyncio.IncompleteReadError):
+            pass
         finally:
-            link.conns.discard(pair)
+            link.conns.discard(tuple(pair))
             for w in pair:
-                w.transport.abort()
+                if w is not None:
+                    w.transport.abort()
+
+    async def _forward_initial_message(self, link, reader, writer):
+        """An election connection starts with the connecting server's InitialMessage: long
+        protocol version (-65536, or -65535 with multiAddress), long sid, int length, "host:port[|host:port]" of its
+        own election address. A server that receives a connection from a smaller id closes it and
+        connects back to that address, which would bypass the proxy; so the address is replaced
+        with the proxy port of the reverse link. Anything else passes unchanged."""
+        head = await reader.readexactly(8)
+        version = int.from_bytes(head, "big", signed=True)
+        if version not in (-65536, -65535):
+            writer.write(head)
+            return
+        rest = await reader.readexactly(12)
+        length = int.from_bytes(rest[8:], "big", signed=True)
+        if not 0 <= length <= 4096:
+            writer.write(head + rest)
+            return
+        await reader.readexactly(length)
+        back = self.links.get((link.dst, link.src, "election"))
+        addr = ("127.0.0.1:%d" % back.listen_port).encode()
+        writer.write(head + rest[:8] + len(addr).to_bytes(4, "big") + addr)
+        await writer.drain()
 
     async def _pipe(self, link, reader, writer):
         try:
@@ -103,7 +150,8 @@ class PeerProxy:
                 if mode == "reset":
                     for pair in list(link.conns):
                         for w in pair:
-                            w.transport.abort()
+                            if w is not None:
+                                w.transport.abort()
 
     def isolate(self, sid, mode="blackhole"):
         """Cut every link from and to sid."""
@@ -121,7 +169,8 @@ class PeerProxy:
                 if link.mode == "blackhole":
                     for pair in list(link.conns):
                         for w in pair:
-                            w.transport.abort()
+                            if w is not None:
+                                w.transport.abort()
                 link.mode = None
         self._call(heal_all())
 
@@ -133,7 +182,8 @@ class PeerProxy:
                     link.server.close()
                 for pair in list(link.conns):
                     for w in pair:
-                        w.transport.abort()
+                        if w is not None:
+                            w.transport.abort()
         try:
             self._call(close_all())
         finally:

@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+import ZKClient
+import ZKProtocol
+import ZKServer
+
+/// Three zkservers in this process, each with its own event loop, data dir and 127.0.0.1 ports, talking
+/// through real sockets. Every wait is bounded; every server is shut down by the test.
+final class EnsembleFixture: @unchecked Sendable {
+    struct Member {
+        var id: Int64
+        var dataDir: String
+        var clientPort: Int
+        var config: ZooConfig
+        var server: ZooKeeperServer?
+    }
+
+    var members: [Member] = []
+
+    init(size: Int, extra: String = "") throws {
+        let ports = try (0..<(3 * size)).map { _ in try Self.freePort() }
+        var lines: [String] = []
+        for i in 0..<size {
+            lines.append("server.\(i + 1)=127.0.0.1:\(ports[3 * i]):\(ports[3 * i + 1]);127.0.0.1:\(ports[3 * i + 2])")
+        }
+        for i in 0..<size {
+            let dir = ServerFixture.makeTemporaryDirectory()
+            try "\(i + 1)\n".write(toFile: dir + "/myid", atomically: true, encoding: .utf8)
+            let text = """
+            tickTime=100
+            initLimit=10
+            syncLimit=5
+            dataDir=\(dir)
+            clientPort=\(ports[3 * i + 2])
+            clientPortAddress=127.0.0.1
+            4lw.commands.whitelist=*
+            \(lines.joined(separator: "\n"))
+            \(extra)
+            """
+            members.append(Member(id: Int64(i + 1), dataDir: dir, clientPort: ports[3 * i + 2],
+                                  config: try ZooConfig.parse(text: text, path: "member\(i + 1).cfg")))
+        }
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func start(_ index: Int) async throws {
+        let server = try ZooKeeperServer(config: members[index].config)
+        try await server.start()
+        members[index].server = server
+    }
+
+    func stop(_ index: Int) async throws {
+        try await members[index].server?.shutdown()
+        members[index].server = nil
+    }
+
+    func stopAll() async {
+        for index in members.indices { try? await stop(index) }
+        for member in members { removeTree(member.dataDir) }
+    }
+
+    func host(_ index: Int) -> String { "127.0.0.1:\(members[index].clientPort)" }
+    var allHosts: String { members.indices.map(host).joined(separator: ",") }
+
+    /// srvr's Mode, or nil while the member does not serve.
+    func mode(_ index: Int) async -> String? {
+        guard let answer = try? await FourLetterWordQuery.send("srvr", to: HostPort(host: "127.0.0.1", port: members[index].clientPort),
+                                                              timeout: .seconds(1)) else { return nil }
+        return answer.split(separator: "\n").first { $0.hasPrefix("Mode: ") }.map { String($0.dropFirst(6)) }
+    }
+
+    /// Waits until the running members serve with exactly one leader; returns its index.
+    func waitForLeader(seconds: Double = 20) async throws -> Int {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            var modes: [Int: String] = [:]
+            for index in members.indices where members[index].server != nil { modes[index] = await mode(index) }
+            let leaders = modes.filter { $0.value == "leader" }.map(\.key)
+            if leaders.count == 1, modes.values.allSatisfy({ $0 == "leader" || $0 == "follower" || $0 == "observer" }) {
+                return leaders[0]
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw EnsembleTimeout()
+    }
+
+    struct EnsembleTimeout: Error {}
+
+    func client(_ hosts: String, timeout: Duration = .seconds(4)) async throws -> ZooKeeperClient {
+        try await ZooKeeperClient.connect(ZooKeeperClient.Configuration(connectString: hosts, sessionTimeout: timeout))
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(2))) struct EnsembleTests {
+    @Test func electsOneLeaderAndReplicatesThroughFollowers() async throws {
+        let e = try EnsembleFixture(size: 3)
+        defer { Task { await e.stopAll() } }
+        for i in 0..<3 { try await e.start(i) }
+        let leader = try await e.waitForLeader()
+        let follower = (leader + 1) % 3
+        let zk = try await e.client(e.host(follower))
+        #expect(try await zk.create("/r", data: Array("one".utf8)) == "/r")
+        _ = try await zk.setData("/r", data: Array("two".utf8))
+        #expect(try await zk.create("/r/s-", mode: .persistentSequential) == "/r/s-0000000000")
+        // A read after the write on the same connection sees it.
+        #expect(try await zk.getData("/r").data == Array("two".utf8))
+        for i in 0..<3 {
+            let reader = try await e.client(e.host(i))
+            _ = try await reader.sync("/")
+            #expect(try await reader.getData("/r").data == Array("two".utf8), "member \(i + 1)")
+            #expect(try await reader.getChildren("/r") == ["s-0000000000"])
+            await reader.close()
+        }
+        // An ephemeral of a follower's client is visible everywhere and goes with the session.
+        _ = try await zk.create("/eph", mode: .ephemeral)
+        let leaderClient = try await e.client(e.host(leader))
+        _ = try await leaderClient.sync("/")
+        #expect(try await leaderClient.exists("/eph") != nil)
+        await zk.close()
+        _ = try await leaderClient.sync("/")
+        #expect(try await leaderClient.exists("/eph") == nil)
+        await leaderClient.close()
+        await e.stopAll()
+    }
+
+    @Test func survivesTheLeadersLossAndTheOldLeaderCatchesUp() async throws {
+        let e = try EnsembleFixture(size: 3)
+        defer { Task { await e.stopAll() } }
+        for i in 0..<3 { try await e.start(i) }
+        let leader = try await e.waitForLeader()
+        let zk = try await e.client(e.allHosts)
+        var acknowledged: [String] = []
+        for n in 0..<20 { acknowledged.append(try await zk.create("/k\(n)")) }
+        try await e.stop(leader)
+        let next = try await e.waitForLeader()
+        #expect(next != leader)
+        // The client fails over and keeps writing.
+        for n in 20..<40 {
+            while true {
+                do { acknowledged.append(try await zk.create("/k\(n)")); break } catch let error as ZooKeeperError where error.code == .connectionLoss {
+                    try await Task.sleep(for: .milliseconds(50))
+                } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    acknowledged.append("/k\(n)"); break  // acknowledged before the connection dropped
+                }
+            }
+        }
+        try await e.start(leader)
+        _ = try await e.waitForLeader()
+        let rejoined = try await e.client(e.host(leader))
+        let deadline = Date().addingTimeInterval(10)
+        var children: [String] = []
+        while Date() < deadline {
+            _ = try? await rejoined.sync("/")
+            children = (try? await rejoined.getChildren("/")) ?? []
+            if children.count >= 41 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(Set(acknowledged.map { String($0.dropFirst()) }).isSubset(of: Set(children)))
+        await rejoined.close()
+        await zk.close()
+        await e.stopAll()
+    }
+
+    @Test func aFollowerFarBehindGetsASnapshot() async throws {
+        // A small snapCount makes the leader trim its in-memory log, so the returning follower needs SNAP.
+        let e = try EnsembleFixture(size: 3, extra: "snapCount=20")
+        defer { Task { await e.stopAll() } }
+        for i in 0..<3 { try await e.start(i) }
+        let leader = try await e.waitForLeader()
+        let away = (leader + 1) % 3
+        try await e.stop(away)
+        let zk = try await e.client(e.host(leader))
+        for n in 0..<120 { _ = try await zk.create("/s\(n)", data: Array(repeating: UInt8(n), count: 10)) }
+        try await e.start(away)
+        _ = try await e.waitForLeader()
+        let reader = try await e.client(e.host(away))
+        let deadline = Date().addingTimeInterval(10)
+        var count = 0
+        while Date() < deadline {
+            _ = try? await reader.sync("/")
+            count = (try? await reader.getChildren("/"))?.count ?? 0
+            if count == 121 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(count == 121)
+        #expect(try await reader.getData("/s77").data == Array(repeating: 77, count: 10))
+        await reader.close()
+        await zk.close()
+        await e.stopAll()
+    }
+}
