@@ -13,6 +13,8 @@ public final class ZooKeeperClient: Sendable {
         public var sessionTimeout: Duration
         /// Sends the 45-byte handshake with this flag; a read-only server then accepts the session.
         public var readOnly: Bool
+        /// Try the hosts in random order, as Apache's client does; off for tests that need a fixed order.
+        public var shuffleHosts = true
         /// Bound on each connection attempt (TCP connect, then handshake).
         public var connectTimeout: Duration
 
@@ -45,8 +47,9 @@ public final class ZooKeeperClient: Sendable {
     public static func connect(_ configuration: Configuration, eventLoopGroup: (any EventLoopGroup)? = nil) async throws -> ZooKeeperClient {
         let connectString = try ConnectString(parsing: configuration.connectString)
         let connectTimeout = TimeAmount(configuration.connectTimeout)
+        // Apache's StaticHostProvider shuffles the list, so an ensemble's clients spread over its members.
         let machineConfiguration = ClientConnectionStateMachine.Configuration(
-            hosts: connectString.hosts, chroot: connectString.chroot,
+            hosts: configuration.shuffleHosts ? connectString.hosts.shuffled() : connectString.hosts, chroot: connectString.chroot,
             sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.wholeMilliseconds),
             readOnly: configuration.readOnly, connectTimeout: connectTimeout)
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton

@@ -1,3 +1,5 @@
+import NIOCore
+import ZKDataTree
 import ZKProtocol
 
 /// What the core keeps per client connection.
@@ -47,5 +49,31 @@ public struct ServerStats: Sendable {
         requestCount += 1
     }
 
-    public mutating func reset() { self = ServerStats() }
+    /// Leader: sizes of the serialized proposals (Apache's ProposalStats), -1 before the first.
+    public var lastProposalSize: Int = -1
+    public var minProposalSize: Int = -1
+    public var maxProposalSize: Int = -1
+
+    public mutating func recordProposal(size: Int) {
+        lastProposalSize = size
+        minProposalSize = minProposalSize < 0 ? size : min(minProposalSize, size)
+        maxProposalSize = max(maxProposalSize, size)
+    }
+
+    /// srst clears the latency and packet counters (Apache's ServerStats.reset); proposal sizes stay.
+    public mutating func reset() {
+        let proposals = (lastProposalSize, minProposalSize, maxProposalSize)
+        self = ServerStats()
+        (lastProposalSize, minProposalSize, maxProposalSize) = proposals
+    }
+}
+
+/// A transaction's serialized size, as Apache's leader measures a proposal (TxnHeader + record).
+enum TxnSize {
+    static func of(_ txn: Transaction) -> Int {
+        var b = ByteBuffer()
+        txn.header.encode(into: &b)
+        txn.body.encode(into: &b)
+        return b.readableBytes
+    }
 }

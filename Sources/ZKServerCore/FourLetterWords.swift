@@ -58,7 +58,7 @@ extension ServerCore {
         case .ruok: return "imok"
         case .srvr: return serverSummary(statClients: false)
         case .stat: return serverSummary(statClients: true)
-        case .conf: return configuration(env)
+        case .conf: return configuration(env) + (ensembleStatus?.confSection ?? "")
         case .cons:
             return connections.values.sorted { $0.id < $1.id }.map { connectionLine($0, brief: false, now: now) + "\n" }.joined() + "\n"
         case .crst:
@@ -116,6 +116,9 @@ extension ServerCore {
         out += "Zxid: 0x\(String(tree.lastProcessedZxid, radix: 16))\n"
         out += "Mode: \(modeName)\n"
         out += "Node count: \(tree.nodeCount)\n"
+        if case .leader = role {
+            out += "Proposal sizes last/min/max: \(stats.lastProposalSize)/\(stats.minProposalSize)/\(stats.maxProposalSize)\n"
+        }
         return out
     }
 
@@ -218,7 +221,10 @@ extension ServerCore {
         if case .leader = role {
             metrics += [("learners", "\(status.learners)"), ("synced_followers", "\(status.syncedFollowers)"),
                         ("synced_non_voting_followers", "0"), ("synced_observers", "\(status.syncedObservers)"),
-                        ("pending_syncs", "\(pendingSyncs.values.reduce(0) { $0 + $1.count })")]
+                        ("pending_syncs", "\(pendingSyncs.values.reduce(0) { $0 + $1.count })"),
+                        ("leader_uptime", "\(status.leaderUptimeMillis)"),
+                        ("last_proposal_size", "\(stats.lastProposalSize)"), ("min_proposal_size", "\(stats.minProposalSize)"),
+                        ("max_proposal_size", "\(stats.maxProposalSize)")]
         }
         return metrics
     }

@@ -35,6 +35,7 @@ extension ServerCore {
         lastAssignedZxid = zxid
         let txn = Transaction(header: TxnHeader(clientId: sessionId, cxid: cxid, zxid: zxid, time: now.wallMillis, type: body.typeCode), body: body)
         guard let log = logSink else { return applyCommitted(txn, origin: origin) }
+        if case .leader = role { stats.recordProposal(size: TxnSize.of(txn)) }
         log.append(txn)
         pendingTxns.append(PendingTxn(txn: txn, origin: origin))
         if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }
@@ -57,11 +58,17 @@ extension ServerCore {
     func applyCommitted(_ txn: Transaction, origin: TxnOrigin) {
         var sink = OutputWatchSink(output: output)
         let result = tree.apply(txn, sink: &sink)
-        if case .closeSession = txn.body { sessions.remove(txn.header.clientId) }
+        if case .closeSession = txn.body {
+            sessions.remove(txn.header.clientId)
+            sessionOwners[txn.header.clientId] = nil
+        }
         preparer.applied(through: txn.zxid)
         switch origin {
         case .none:
             break
+        case .reply(let id, _, _, _) where result == .error(.sessionMoved):
+            // The session lives on another member now; this old connection goes (Apache closes it unanswered).
+            closeConnection(id)
         case .reply(let id, let xid, let op, let ops):
             replyToWrite(id, xid: xid, op: op, ops: ops, result: result)
             finishDeferredWrite(id)

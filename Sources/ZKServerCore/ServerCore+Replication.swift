@@ -8,6 +8,9 @@ public protocol ReplicationChannel: AnyObject {
     func forwardToLeader(_ request: ForwardedRequest)
     /// Leader: every transaction proposed before `peer`'s sync request is committed (Apache's SYNC packet).
     func syncAnswered(_ request: ForwardedRequest, to peer: Int64)
+    /// Learner: a client resumed this session here; the leader must route its writes here from now on
+    /// (Apache's REVALIDATE).
+    func sessionMovedHere(_ sessionId: Int64, timeout: Int32)
 }
 
 /// How this server takes part: alone, or as one member of an ensemble.
@@ -46,6 +49,9 @@ extension ServerCore {
     /// since the learners' reports of activity went to the previous leader (Apache does the same).
     public func becomeLeader(epoch: Int64, now: Now) {
         role = .leader(epoch: epoch)
+        leaderSince = now
+        // Owners are learned again from new connections and revalidations.
+        sessionOwners = [:]
         lastAssignedZxid = max(lastAssignedZxid, epoch << 32)
         for id in sessions.sessions.keys { sessions.touch(id, now: now.monotonicMillis) }
         forwardedOrigins = [:]
@@ -88,6 +94,7 @@ extension ServerCore {
         case .createSession?:
             let timeout = forwarded.sessionTimeout ?? settings.minSessionTimeout
             sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
+            sessionOwners[sessionId] = peer
             propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: forwarded.cxid, zxid: nextZxid(), now: now,
                     origin: .none)
         case .closeSession?:
@@ -105,9 +112,24 @@ extension ServerCore {
             let context = RequestPreparer.Context(sessionId: sessionId, authIds: forwarded.authIds, zxid: zxid, time: now.wallMillis,
                                                   extendedTypesEnabled: settings.extendedTypesEnabled,
                                                   sessionIsLive: sessions.isLive(sessionId))
-            let body = preparer.prepare(forwarded.request.body, op: op ?? .error, context: context, tree: tree)
+            var body = preparer.prepare(forwarded.request.body, op: op ?? .error, context: context, tree: tree)
+            // A write from a member the session has left (Apache's checkSession owner test).
+            if sessionMoved(sessionId, from: peer) { body = .error(.sessionMoved) }
             propose(body, sessionId: sessionId, cxid: forwarded.cxid, zxid: zxid, now: now, origin: .none)
         }
+    }
+
+    /// Leader: a client resumed `sessionId` on `peer`; writes for it from anywhere else are refused.
+    public func sessionRevalidated(_ sessionId: Int64, timeout: Int32, from peer: Int64, now: Now) {
+        guard case .leader = role, sessions.isLive(sessionId) else { return }
+        sessionOwners[sessionId] = peer
+        sessions.touch(sessionId, now: now.monotonicMillis)
+    }
+
+    /// Whether the leader knows `sessionId` to live on a member other than `member`.
+    func sessionMoved(_ sessionId: Int64, from member: Int64) -> Bool {
+        guard case .leader = role, let owner = sessionOwners[sessionId] else { return false }
+        return owner != member
     }
 
     /// Leader: learners report the sessions their clients kept alive.
@@ -184,6 +206,9 @@ public struct EnsembleStatus: Sendable, Hashable {
     public var learners = 0
     public var syncedFollowers = 0
     public var syncedObservers = 0
+    public var leaderUptimeMillis: Int64 = 0
+    /// What conf adds for a member: initLimit … peerType, then `membership:` and QuorumVerifier's text.
+    public var confSection = ""
 
     public init(peerState: String, quorumSize: Int) { self.peerState = peerState; self.quorumSize = quorumSize }
 }

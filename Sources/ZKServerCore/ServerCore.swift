@@ -30,6 +30,10 @@ public final class ServerCore {
     var forwardedOrigins: [ForwardedKey: TxnOrigin] = [:]
     /// Leader: syncs forwarded by learners, answered once the transaction with this zxid commits.
     var pendingSyncs: [Int64: [(Int64, ForwardedRequest)]] = [:]
+    /// When this server last became leader (mntr's zk_leader_uptime).
+    public internal(set) var leaderSince: Now?
+    /// Leader: the member each session's client is connected to, as far as the leader knows.
+    var sessionOwners: [Int64: Int64] = [:]
     /// Set in an ensemble: what mntr reports about the peers.
     public var ensembleStatus: EnsembleStatus?
     /// Learner: sessions its clients used since the last report to the leader.
@@ -118,10 +122,16 @@ public final class ServerCore {
             forward(id, ClientRequest(xid: 0, op: .createSession, body: .unknown), connection: connection, sessionTimeout: timeout,
                     origin: .connect(id, response))
         } else if request.sessionId == 0 {
+            if case .leader = role { sessionOwners[sessionId] = settings.serverId }
             // A new session is a transaction; the client hears of it once it is durable.
             propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, zxid: nextZxid(), now: now, origin: .connect(id, response))
         } else {
-            if role.isLearner { touchedSessions.insert(sessionId) }
+            if role.isLearner {
+                touchedSessions.insert(sessionId)
+                replication?.sessionMovedHere(sessionId, timeout: timeout)
+            } else if case .leader = role {
+                sessionOwners[sessionId] = settings.serverId
+            }
             send(id, connectResponse: response)
         }
     }

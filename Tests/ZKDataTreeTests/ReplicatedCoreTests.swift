@@ -37,6 +37,10 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
 
     func syncAnswered(_ request: ForwardedRequest, to peer: Int64) { syncs.append((request, peer)) }
 
+    func sessionMovedHere(_ sessionId: Int64, timeout: Int32) {
+        leader.core.sessionRevalidated(sessionId, timeout: timeout, from: 2, now: leader.now)
+    }
+
     /// Commits everything proposed so far, on both servers, in order.
     func commitAll() {
         let batch = proposed
@@ -123,5 +127,30 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
         e.follower.core.receiveConnect(9, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
                                                          passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
         #expect(e.follower.output.take() == [.close(9)])
+    }
+
+    @Test func writesFromAMemberTheSessionLeftCloseThatConnection() throws {
+        let e = TwoCoreEnsemble()
+        e.follower.core.connectionOpened(7, remoteHost: "127.0.0.1", remotePort: 7, now: e.follower.now)
+        e.follower.core.receiveConnect(7, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        e.commitAll()
+        guard case .connect(7, let response)? = e.follower.output.take().first else { Issue.record("no session"); return }
+        // The client resumes its session on the leader: the follower's old connection may no longer write.
+        e.leader.connect(5, session: response.sessionId, passwd: response.passwd)
+        e.follower.core.receive(7, ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/moved", data: [], acl: ACL.openACLUnsafe, flags: 0))),
+                                now: e.follower.now)
+        e.commitAll()
+        #expect(e.follower.output.take() == [.close(7)])
+        #expect(e.leader.core.tree.node("/moved") == nil)
+        // Back on the follower (it revalidates with the leader), writes go through again.
+        e.follower.core.connectionOpened(8, remoteHost: "127.0.0.1", remotePort: 8, now: e.follower.now)
+        e.follower.core.receiveConnect(8, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: response.sessionId,
+                                                         passwd: response.passwd, readOnly: false), now: e.follower.now)
+        _ = e.follower.output.take()
+        e.follower.core.receive(8, ClientRequest(xid: 2, op: .create, body: .create(CreateRequest(path: "/back", data: [], acl: ACL.openACLUnsafe, flags: 0))),
+                                now: e.follower.now)
+        e.commitAll()
+        if case .reply(8, 2, let err, _)? = e.follower.output.take().first { #expect(err == .ok) } else { Issue.record("no reply") }
     }
 }

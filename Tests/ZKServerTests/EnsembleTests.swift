@@ -20,11 +20,13 @@ final class EnsembleFixture: @unchecked Sendable {
 
     var members: [Member] = []
 
-    init(size: Int, extra: String = "") throws {
+    /// - Parameter observers: indices of the members that are observers.
+    init(size: Int, observers: Set<Int> = [], extra: String = "") throws {
         let ports = try (0..<(3 * size)).map { _ in try Self.freePort() }
         var lines: [String] = []
         for i in 0..<size {
-            lines.append("server.\(i + 1)=127.0.0.1:\(ports[3 * i]):\(ports[3 * i + 1]);127.0.0.1:\(ports[3 * i + 2])")
+            let role = observers.contains(i) ? ":observer" : ""
+            lines.append("server.\(i + 1)=127.0.0.1:\(ports[3 * i]):\(ports[3 * i + 1])\(role);127.0.0.1:\(ports[3 * i + 2])")
         }
         for i in 0..<size {
             let dir = ServerFixture.makeTemporaryDirectory()
@@ -37,6 +39,7 @@ final class EnsembleFixture: @unchecked Sendable {
             clientPort=\(ports[3 * i + 2])
             clientPortAddress=127.0.0.1
             4lw.commands.whitelist=*
+            \(observers.contains(i) ? "peerType=observer" : "")
             \(lines.joined(separator: "\n"))
             \(extra)
             """
@@ -200,6 +203,26 @@ final class EnsembleFixture: @unchecked Sendable {
         #expect(count == 121)
         #expect(try await reader.getData("/s77").data == Array(repeating: 77, count: 10))
         await reader.close()
+        await zk.close()
+        await e.stopAll()
+    }
+
+    @Test func anObserverServesAndForwardsButDoesNotVote() async throws {
+        let e = try EnsembleFixture(size: 4, observers: [3])
+        defer { Task { await e.stopAll() } }
+        for i in 0..<4 { try await e.start(i) }
+        let leader = try await e.waitForLeader()
+        #expect(leader != 3)
+        #expect(await e.mode(3) == "observer")
+        let zk = try await e.client(e.host(3))
+        #expect(try await zk.create("/o", data: [7]) == "/o")
+        #expect(try await zk.getData("/o").data == [7])
+        // Losing the observer costs no quorum; losing a follower too still leaves two of three voters.
+        try await e.stop(3)
+        try await e.stop((leader + 1) % 3)
+        let other = try await e.client(e.host(leader))
+        #expect(try await other.create("/still") == "/still")
+        await other.close()
         await zk.close()
         await e.stopAll()
     }

@@ -22,6 +22,9 @@ final class PeerNetwork: @unchecked Sendable {
     private var listeners: [any Channel] = []
     private var electionChannels: [Int64: any Channel] = [:]
     private var electionDials: Set<Int64> = []
+    /// The latest notification for a member whose election connection is not up yet (Apache queues them
+    /// per member too); it goes out as soon as the connection is.
+    private var pendingNotifications: [Int64: [UInt8]] = [:]
     private var learnerChannels: [Int64: any Channel] = [:]
     /// Packets for the leader while the learner connection to it is being made.
     private var learnerDials: [Int64: [QuorumPacket]] = [:]
@@ -64,10 +67,11 @@ final class PeerNetwork: @unchecked Sendable {
         for channel in learnerChannels.values { channel.close(promise: nil) }
     }
 
-    /// Keeps an election connection to every participant with a smaller id (they wait for ours).
+    /// Keeps an election connection to every member with a smaller id (they wait for ours); observers take
+    /// part too, to hear who leads.
     func tick() {
         guard !stopped else { return }
-        for (id, peer) in settings.members where id < settings.myId && !peer.observer && electionChannels[id] == nil {
+        for (id, peer) in settings.members where id < settings.myId && electionChannels[id] == nil {
             dialElection(id, peer)
         }
     }
@@ -76,10 +80,13 @@ final class PeerNetwork: @unchecked Sendable {
 
     func send(_ message: PeerMessage, to peer: Int64) {
         if case .zab(.notification(let n)) = message {
-            guard let channel = electionChannels[peer] else { return }  // election resends; a dial is under way
-            var frame = channel.allocator.buffer(capacity: 96)
-            ElectionFraming.writeMessage(PeerWire.notificationMessage(n, config: settings.configText), into: &frame)
-            write(frame, to: channel)
+            let bytes = PeerWire.notificationMessage(n, config: settings.configText)
+            guard let channel = electionChannels[peer] else {
+                pendingNotifications[peer] = bytes
+                if peer < settings.myId, let member = settings.members[peer] { dialElection(peer, member) }
+                return
+            }
+            sendNotification(bytes, on: channel)
             return
         }
         let packet = PeerWire.packet(message, myId: settings.myId, config: settings.configText)
@@ -104,6 +111,20 @@ final class PeerNetwork: @unchecked Sendable {
         for channel in dirtyChannels { channel.flush() }
         dirtyChannels.removeAll(keepingCapacity: true)
         dirty.removeAll(keepingCapacity: true)
+    }
+
+    private func sendNotification(_ bytes: [UInt8], on channel: any Channel) {
+        var frame = channel.allocator.buffer(capacity: bytes.count + 4)
+        ElectionFraming.writeMessage(bytes, into: &frame)
+        write(frame, to: channel)
+    }
+
+    /// A connection to `peer` is up: what waited for it goes now.
+    private func electionConnected(_ peer: Int64, _ channel: any Channel) {
+        if let pending = pendingNotifications.removeValue(forKey: peer) {
+            sendNotification(pending, on: channel)
+            flush()
+        }
     }
 
     private func write(_ buffer: ByteBuffer, to channel: any Channel) {
@@ -139,6 +160,7 @@ final class PeerNetwork: @unchecked Sendable {
                 // Apache reads the address without readFully: the initial message must go in one write.
                 channel.writeAndFlush(ByteBuffer(bytes: initial.encodedBytes()), promise: nil)
                 electionChannels[id] = channel
+                electionConnected(id, channel)
             }
     }
 
@@ -147,11 +169,12 @@ final class PeerNetwork: @unchecked Sendable {
     fileprivate func electionPeerIdentified(_ sid: Int64, channel: any Channel) -> Bool {
         guard let peer = settings.members[sid], sid != settings.myId, !stopped else { return false }
         if sid < settings.myId {
-            if !peer.observer { dialElection(sid, peer) }
+            dialElection(sid, peer)
             return false
         }
         electionChannels[sid]?.close(promise: nil)
         electionChannels[sid] = channel
+        electionConnected(sid, channel)
         return true
     }
 

@@ -12,6 +12,10 @@ enum PeerMessage: Sendable {
     case request(ForwardedRequest)
     /// Leader → learner: the oldest sync this learner forwarded is answered.
     case syncAnswered
+    /// Learner → leader: a client resumed this session on the learner (REVALIDATE).
+    case revalidate(RevalidateRequest)
+    /// Leader → learner: the answer to REVALIDATE.
+    case revalidated(RevalidateReply)
     /// Learner → leader: a ping, with the sessions its clients kept alive.
     case learnerPing(ZKZab.Zxid, [SessionTouch])
 }
@@ -44,6 +48,10 @@ enum PeerWire {
             return .request(forwarded.learnerRequest, authinfo: forwarded.authIds)
         case .syncAnswered:
             return QuorumPacket(.sync, zxid: 0)
+        case .revalidate(let request):
+            return .revalidate(sessionId: request.sessionId, timeout: request.timeout)
+        case .revalidated(let reply):
+            return QuorumPacket(.revalidate, zxid: -1, data: reply.encodedBytes())
         case .learnerPing(let zxid, let sessions):
             var data = ByteBuffer()
             SessionTouches(sessions: sessions).encode(into: &data)
@@ -121,8 +129,12 @@ enum PeerWire {
             case .leaderInfo: return .zab(.leaderInfo(zxid))
             case .ackEpoch:
                 return .zab(.ackEpoch(lastZxid: zxid, currentEpoch: try packet.payload(AckEpochData.self).currentEpoch))
-            case .revalidate, .commitAndActivate, .informAndActivate:
-                throw Malformed(description: "\(type) is not supported (no dynamic reconfiguration, sessions revalidate locally)")
+            case .revalidate where fromLearner:
+                return .revalidate(try packet.payload(RevalidateRequest.self))
+            case .revalidate:
+                return .revalidated(try packet.payload(RevalidateReply.self))
+            case .commitAndActivate, .informAndActivate:
+                throw Malformed(description: "\(type) is not supported (no dynamic reconfiguration)")
             }
         } catch let error as JuteError {
             throw Malformed(description: "\(type): \(error)")

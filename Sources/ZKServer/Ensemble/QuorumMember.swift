@@ -87,6 +87,12 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             if case .sync(let request) = answered.request.body {
                 core.syncAnswered(sessionId: answered.sessionId, cxid: answered.cxid, path: request.path)
             }
+        case .revalidate(let request):
+            core.sessionRevalidated(request.sessionId, timeout: request.timeout, from: sender, now: SystemClock.now())
+            network.send(.revalidated(RevalidateReply(sessionId: request.sessionId, valid: core.sessions.isLive(request.sessionId))),
+                         to: sender)
+        case .revalidated:
+            break  // the member already checked the session against the replicated table
         case .learnerPing(let zxid, let sessions):
             core.touchSessions(sessions.map(\.sessionId), now: SystemClock.now())
             peer.step(.ping(zxid), from: sender)
@@ -109,6 +115,11 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
 
     func syncAnswered(_ request: ForwardedRequest, to learner: Int64) {
         network.send(.syncAnswered, to: learner)
+    }
+
+    func sessionMovedHere(_ sessionId: Int64, timeout: Int32) {
+        guard let leader = peer.leader, leader != settings.myId else { return }
+        network.send(.revalidate(RevalidateRequest(sessionId: sessionId, timeout: timeout)), to: leader)
     }
 
     /// The leader's core proposes a transaction it prepared; Zab gives it the same zxid.
@@ -228,8 +239,24 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         }
     }
 
+    private lazy var confSection: String = {
+        let me = settings.me
+        return """
+            initLimit=\(config.initLimit)
+            syncLimit=\(config.syncLimit)
+            electionAlg=3
+            electionPort=\(me.electionPort)
+            quorumPort=\(me.quorumPort)
+            peerType=\(settings.isObserver ? 1 : 0)
+            membership: \n\(settings.configText)
+
+            """
+    }()
+
     private func refreshStatus() {
         var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: settings.zab.participants.count)
+        status.confSection = confSection
+        if let since = core.leaderSince { status.leaderUptimeMillis = SystemClock.now().monotonicMillis - since.monotonicMillis }
         if let summary = peer.learnerSummary {
             status.learners = summary.learners
             status.syncedFollowers = summary.syncedFollowers
