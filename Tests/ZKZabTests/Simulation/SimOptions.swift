@@ -24,6 +24,22 @@ struct SimOptions: CustomStringConvertible {
     var compactRate = 0.01
     var counterLimit: UInt32 = .max
 
+    /// No random faults and no background writes: scenarios inject exactly the faults they describe.
+    static func quiet(participants: Int, observers: Int = 0) -> SimOptions {
+        var o = SimOptions()
+        o.participants = participants
+        o.observers = observers
+        o.slowRate = 0
+        o.crashRate = 0
+        o.partitionRate = 0
+        o.linkCutRate = 0
+        o.notificationDropRate = 0
+        o.notificationDuplicateRate = 0
+        o.writeRate = 0
+        o.compactRate = 0
+        return o
+    }
+
     static func random(seed: UInt64) -> SimOptions {
         var rng = SimRandom(seed: seed ^ 0x0505_0505_0505_0505)
         var o = SimOptions()

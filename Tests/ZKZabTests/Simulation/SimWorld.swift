@@ -24,6 +24,8 @@ final class SimWorld {
     var faultsActive = true
     /// Scenario control: messages for which this returns true are dropped.
     var dropFilter: ((PeerID, PeerID, ZabMessage) -> Bool)?
+    /// Scenario observation: called just before a message is handed to its receiver.
+    var onDeliver: ((PeerID, PeerID, ZabMessage) -> Void)?
 
     // Checking.
     var checker = HistoryChecker()
@@ -176,7 +178,8 @@ final class SimWorld {
         boot(id)
     }
 
-    private func compact(_ id: PeerID) {
+    /// The application snapshots its applied state and the log before it is dropped.
+    func compact(_ id: PeerID) {
         guard var node = nodes[id], var peer = node.peer, node.app.applied > node.disk.baseZxid else { return }
         let snapshot = node.app.snapshot
         node.disk.compact(snapshot)
@@ -315,6 +318,7 @@ final class SimWorld {
         guard blocked[link, default: 0] == 0 else { return }
         if let gen { guard open.contains(link), generation[link, default: 0] == gen else { return } }
         trace(from, to, message)
+        onDeliver?(from, to, message)
         peer.step(message, from: from)
         node.peer = peer
         nodes[to] = node
@@ -487,6 +491,26 @@ final class SimWorld {
     }
 
     private(set) var livenessTicks = 0
+
+    // MARK: - Scenario helpers
+
+    func peer(_ id: PeerID) -> ZabPeer? { nodes[id]?.peer }
+
+    /// Runs until `condition` holds or `ticks` pass; returns whether it held.
+    @discardableResult
+    func run(ticks: Int, until condition: @escaping () -> Bool) -> Bool {
+        if condition() { return true }
+        run(untilTick: currentTick + ticks, stop: condition)
+        return condition()
+    }
+
+    /// Whether every live node has applied the whole committed history.
+    var allApplied: Bool {
+        ids.allSatisfy { id in nodes[id].map { !$0.isUp || $0.app.applied == checker.lastZxid } ?? true }
+    }
+
+    /// Whether the payload written with `key` is in the committed history.
+    func isCommitted(_ key: UInt64) -> Bool { checker.history.contains { payloadKey($0.payload) == key } }
 
     /// The leader every server follows in its serving epoch, if there is one.
     func stableLeader() -> PeerID? {
