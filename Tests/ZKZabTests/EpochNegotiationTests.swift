@@ -77,6 +77,31 @@ import ZKZab
         #expect(follower.acceptedEpoch == 9)
     }
 
+    /// ZOOKEEPER-1732: once the new epoch is known, a server reports it as its leader's epoch, so servers
+    /// that joined the leader in different rounds agree and a restarted server can join them.
+    @Test func settledServersReportTheNewEpoch() {
+        let looking = ZabMessage.notification(Notification(state: .looking, vote: Vote(leader: 3, zxid: .zero, electionEpoch: 1, peerEpoch: 0)))
+        var follower = electedFollower()
+        follower.step(.leaderInfo(z(7, 0)), from: 1)
+        _ = follower.takeReady()
+        follower.step(looking, from: 3)
+        guard case .notification(let reply) = follower.takeReady().messages.first?.message else {
+            Issue.record("no reply")
+            return
+        }
+        #expect(reply.state == .following && reply.leader == 1 && reply.peerEpoch == 7)
+
+        var leader = electedLeader()
+        leader.step(.followerInfo(z(6, 0)), from: 2)
+        _ = leader.takeReady()
+        leader.step(looking, from: 3)
+        guard case .notification(let leaderReply) = leader.takeReady().messages.first?.message else {
+            Issue.record("no reply")
+            return
+        }
+        #expect(leaderReply.state == .leading && leaderReply.leader == 1 && leaderReply.peerEpoch == 7)
+    }
+
     /// Peer 2 follows peer 1 after seeing its vote.
     func electedFollower(acceptedEpoch: Int64 = 0, log: [LogEntry] = []) -> ZabPeer {
         var peer = ZabPeer(
