@@ -14,6 +14,18 @@ enum SimEvent {
     case worldTick
 }
 
+extension SimEvent {
+    /// The server that handles the event, if it is one server's.
+    var target: PeerID? {
+        switch self {
+        case .deliver(_, let to, _, _): to
+        case .tick(let id, _), .flush(let id, _): id
+        case .disconnectNotice(let to, _, _, _): to
+        case .restart, .heal, .worldTick: nil
+        }
+    }
+}
+
 /// A binary min-heap on (time, sequence): events at the same time run in the order they were scheduled,
 /// which keeps each connection FIFO and the run deterministic.
 struct EventQueue {

@@ -17,9 +17,11 @@ struct SimDisk {
         PersistentState(acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, snapshot: snapshot, log: log)
     }
 
-    mutating func flush() {
-        log.append(contentsOf: pending)
-        pending.removeAll()
+    /// Makes the first `count` written appends durable (all of them by default).
+    mutating func flush(count: Int? = nil) {
+        let n = min(count ?? pending.count, pending.count)
+        log.append(contentsOf: pending[..<n])
+        pending.removeFirst(n)
     }
 
     mutating func crash() { pending.removeAll() }

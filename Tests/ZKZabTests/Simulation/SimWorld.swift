@@ -22,6 +22,8 @@ final class SimWorld {
     var open: Set<Link> = []
     var lastDelivery: [Link: [PeerID: Int]] = [:]
     var faultsActive = true
+    /// Servers that are paused, and until when.
+    var pausedUntil: [PeerID: Int] = [:]
     /// Scenario control: messages for which this returns true are dropped.
     var dropFilter: ((PeerID, PeerID, ZabMessage) -> Bool)?
     /// Scenario observation: called just before a message is handed to its receiver.
@@ -86,6 +88,15 @@ final class SimWorld {
     // MARK: - Events
 
     private func handle(_ event: SimEvent) {
+        // A paused server (a long GC or a stopped VM) handles nothing until it resumes; what arrives for
+        // it waits, in order.
+        if let target = event.target, let until = pausedUntil[target] {
+            if now < until {
+                queue.schedule(event, at: until)
+                return
+            }
+            pausedUntil[target] = nil
+        }
         switch event {
         case .deliver(let from, let to, let message, let gen):
             deliver(message, from: from, to: to, generation: gen)
@@ -96,11 +107,20 @@ final class SimWorld {
             nodes[id] = node
             drain(id)
             if faultsActive && rng.chance(options.compactRate) { compact(id) }
-            queue.schedule(.tick(id, incarnation: incarnation), at: now + options.tickUnits)
+            // Clocks drift a little: ticks are not exactly tickUnits apart.
+            let jitter = faultsActive ? rng.range(-options.tickJitter...options.tickJitter) : 0
+            queue.schedule(.tick(id, incarnation: incarnation), at: now + options.tickUnits + jitter)
         case .flush(let id, let incarnation):
             guard let node = nodes[id], node.incarnation == incarnation, node.isUp else { return }
             nodes[id]?.flushScheduled = false
-            flush(id)
+            if faultsActive && node.disk.pending.count > 1 && rng.chance(0.3) {
+                // An fsync that covers only part of what was written; the rest follows later.
+                flush(id, count: rng.range(1...node.disk.pending.count - 1))
+                nodes[id]?.flushScheduled = true
+                queue.schedule(.flush(id, incarnation: incarnation), at: now + rng.range(options.flushDelay))
+            } else {
+                flush(id)
+            }
         case .disconnectNotice(let to, let peer, let gen, let incarnation):
             guard var node = nodes[to], var p = node.peer, node.incarnation == incarnation,
                 generation[Link(to, peer), default: 0] == gen
@@ -132,6 +152,11 @@ final class SimWorld {
         if rng.chance(options.crashRate), let victim = rng.pick(ids.filter { nodes[$0]?.isUp == true }) {
             crash(victim)
             queue.schedule(.restart(victim), at: now + rng.range(options.restartDelay) * options.tickUnits)
+        }
+        if rng.chance(options.pauseRate), let victim = rng.pick(ids.filter { nodes[$0]?.isUp == true && pausedUntil[$0] == nil }) {
+            let ticks = rng.range(options.pauseLength)
+            pausedUntil[victim] = now + ticks * options.tickUnits
+            note(victim, "PAUSE for \(ticks) ticks")
         }
         if rng.chance(options.partitionRate) {
             let shuffled = rng.shuffled(ids)
@@ -191,9 +216,9 @@ final class SimWorld {
     }
 
     /// Makes every written append durable and tells the peer.
-    func flush(_ id: PeerID) {
+    func flush(_ id: PeerID, count: Int? = nil) {
         guard var node = nodes[id], var peer = node.peer else { return }
-        node.disk.flush()
+        node.disk.flush(count: count)
         peer.persisted(through: node.disk.durableLast)
         node.peer = peer
         nodes[id] = node
@@ -448,6 +473,7 @@ final class SimWorld {
         faultsActive = false
         dropFilter = nil
         healAll()
+        pausedUntil.removeAll()
         for id in ids where nodes[id]?.isUp == false { restart(id) }
         for id in ids where nodes[id]?.holdFlushes == true {
             nodes[id]?.holdFlushes = false
