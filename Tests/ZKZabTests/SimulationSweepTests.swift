@@ -6,7 +6,7 @@ import ZKZab
 /// `ZAB_SIM_FIRST_SEED` where to start, for longer soak runs; `ZAB_SIM_SEED=N` runs just that seed
 /// and prints its full trace.
 @Suite struct SimulationSweepTests {
-    static let defaultSeeds = 1600
+    static let defaultSeeds = 1200
     static let chunks = 8
 
     static var seedCount: Int { Int(ProcessInfo.processInfo.environment["ZAB_SIM_SEEDS"] ?? "") ?? defaultSeeds }
