@@ -173,6 +173,13 @@ public struct ZabPeer: Sendable {
         }
     }
 
+    /// The zxid the next `propose` on this leader will get, so the server can build a TxnHeader that
+    /// carries it; nil unless this is a serving leader with counters left in its epoch.
+    public var nextProposalZxid: Zxid? {
+        guard case .leading(let l) = role, l.phase == .broadcast else { return nil }
+        return log.lastZxid.next(inEpoch: l.newEpoch, counterLimit: config.counterLimit)
+    }
+
     public var lastLogged: Zxid { log.lastZxid }
     public var snapshot: Snapshot? { log.snapshot }
     public var logEntries: [LogEntry] { log.entries }

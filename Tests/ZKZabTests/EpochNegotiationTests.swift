@@ -49,6 +49,7 @@ import ZKZab
         #expect(ready.events.contains(.leading(epoch: 7)))
         #expect(leader.servingEpoch == 7)
 
+        #expect(leader.nextProposalZxid == z(7, 1))
         #expect(try leader.propose([42]) == .proposed(z(7, 1)))
         ready = leader.takeReady()
         #expect(ready.storage == [.append(LogEntry(zxid: z(7, 1), payload: [42]))])
