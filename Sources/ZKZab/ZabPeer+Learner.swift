@@ -16,6 +16,10 @@ extension ZabPeer {
         session.lastHeard = now
         session.heardFromLeader = true
         role = .following(session)
+        if session.phase != .awaitingLeaderInfo, let zxid = message.historyZxid, zxid.epoch > session.newEpoch {
+            // A leader of epoch e holds nothing from a later epoch.
+            return stopServing("\(message) from leader \(peer) of epoch \(session.newEpoch)")
+        }
         switch (message, session.phase) {
         case (.ping, _):
             send(.ping(log.lastZxid), to: peer)

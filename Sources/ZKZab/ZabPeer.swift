@@ -45,8 +45,18 @@ public struct ZabPeer: Sendable {
 
     /// Starts (or restarts) a server from what it had on disk. It begins LOOKING; the first
     /// notifications are in the first `takeReady()`.
-    public init(config: ZabConfig, state: PersistentState) {
-        precondition(state.currentEpoch <= state.acceptedEpoch, "currentEpoch is never above acceptedEpoch")
+    public init(config: ZabConfig, state: PersistentState) throws(ZabSetupError) {
+        guard state.currentEpoch <= state.acceptedEpoch else {
+            throw .invalidState("currentEpoch \(state.currentEpoch) is above acceptedEpoch \(state.acceptedEpoch)")
+        }
+        var last = state.snapshot?.zxid ?? .zero
+        for entry in state.log {
+            guard last.isFollowed(by: entry.zxid) else { throw .invalidState("log entry \(entry.zxid) does not follow \(last)") }
+            guard entry.zxid.epoch <= state.acceptedEpoch else {
+                throw .invalidState("log entry \(entry.zxid) is from an epoch above acceptedEpoch \(state.acceptedEpoch)")
+            }
+            last = entry.zxid
+        }
         self.config = config
         acceptedEpoch = state.acceptedEpoch
         currentEpoch = state.currentEpoch

@@ -9,7 +9,7 @@ import ZKZab
 
     /// Peer 1 with history 4.1 4.2 (currentEpoch 4), elected by peer 2's vote.
     func electedLeader() -> ZabPeer {
-        var peer = ZabPeer(
+        var peer = try! ZabPeer(
             config: ZabConfig(id: 1, participants: three),
             state: PersistentState(acceptedEpoch: 4, currentEpoch: 4, log: [entry(4, 1), entry(4, 2)]))
         let first = peer.takeReady()
@@ -71,6 +71,29 @@ import ZKZab
         #expect(leader.currentEpoch == 4)
     }
 
+    @Test func inconsistentConfigOrDiskIsAnErrorNotATrap() {
+        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 4, participants: three) }
+        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 1, participants: three, observers: [1]) }
+        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 1, participants: three, syncLimit: 0) }
+        let config = try! ZabConfig(id: 1, participants: three)
+        #expect(throws: ZabSetupError.self) { try ZabPeer(config: config, state: PersistentState(acceptedEpoch: 1, currentEpoch: 2)) }
+        #expect(throws: ZabSetupError.self) {
+            try ZabPeer(config: config, state: PersistentState(acceptedEpoch: 4, currentEpoch: 4, log: [entry(4, 1), entry(4, 3)]))
+        }
+        #expect(throws: ZabSetupError.self) {
+            try ZabPeer(config: config, state: PersistentState(acceptedEpoch: 3, currentEpoch: 3, log: [entry(4, 1)]))
+        }
+    }
+
+    @Test func entriesFromALaterEpochThanTheLeadersAreRefused() {
+        var follower = electedFollower()
+        follower.step(.leaderInfo(z(7, 0)), from: 1)
+        follower.step(.diff(.zero), from: 1)
+        follower.step(.proposal(entry(9, 1)), from: 1)
+        #expect(follower.state == .looking)
+        #expect(follower.lastLogged == .zero)
+    }
+
     @Test func staleLeaderEpochIsRefused() {
         var follower = electedFollower(acceptedEpoch: 9)
         follower.step(.leaderInfo(z(8, 0)), from: 1)
@@ -104,10 +127,10 @@ import ZKZab
     }
 
     /// Peer 2 follows peer 1 after seeing its vote.
-    func electedFollower(acceptedEpoch: Int64 = 0, log: [LogEntry] = []) -> ZabPeer {
-        var peer = ZabPeer(
+    func electedFollower(acceptedEpoch: Int64 = 0, currentEpoch: Int64 = 0, log: [LogEntry] = []) -> ZabPeer {
+        var peer = try! ZabPeer(
             config: ZabConfig(id: 2, participants: three),
-            state: PersistentState(acceptedEpoch: acceptedEpoch, currentEpoch: 0, log: log))
+            state: PersistentState(acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, log: log))
         _ = peer.takeReady()
         peer.step(.notification(Notification(state: .looking, vote: Vote(leader: 1, zxid: z(4, 2), electionEpoch: 1, peerEpoch: 4))), from: 1)
         peer.tick()
@@ -155,7 +178,7 @@ import ZKZab
     }
 
     @Test func truncationNeverUndoesACommit() {
-        var follower = electedFollower(log: [entry(4, 1), entry(4, 2)])
+        var follower = electedFollower(acceptedEpoch: 4, currentEpoch: 3, log: [entry(4, 1), entry(4, 2)])
         follower.step(.leaderInfo(z(7, 0)), from: 1)
         follower.step(.trunc(z(4, 1)), from: 1)
         var ready = follower.takeReady()
@@ -163,7 +186,7 @@ import ZKZab
         #expect(follower.lastLogged == z(4, 1))
 
         // A learner that committed 4.2 refuses a TRUNC below it.
-        var committed = electedFollower(log: [entry(4, 1), entry(4, 2)])
+        var committed = electedFollower(acceptedEpoch: 4, currentEpoch: 3, log: [entry(4, 1), entry(4, 2)])
         committed.step(.leaderInfo(z(7, 0)), from: 1)
         committed.step(.diff(z(4, 2)), from: 1)
         committed.step(.commit(z(4, 2)), from: 1)

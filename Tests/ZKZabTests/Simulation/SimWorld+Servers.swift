@@ -4,7 +4,11 @@ import ZKZab
 extension SimWorld {
     func boot(_ id: PeerID) {
         guard var node = nodes[id] else { return }
-        node.peer = ZabPeer(config: node.config, state: node.disk.persistentState)
+        do {
+            node.peer = try ZabPeer(config: node.config, state: node.disk.persistentState)
+        } catch {
+            return fail("node \(id) cannot restart from its disk: \(error)")
+        }
         if let snapshot = node.disk.snapshot {
             guard let app = SimApp(snapshot: snapshot) else { return fail("node \(id) cannot read its snapshot") }
             node.app = app
