@@ -40,6 +40,10 @@ extension ZabPeer {
             updateElectionVote(epoch)
             role = .following(session)
             send(.ackEpoch(lastZxid: log.lastZxid, currentEpoch: reported), to: peer)
+        case (_, .awaitingLeaderInfo):
+            // LEADERINFO opens every session: anything before it is left over from an earlier connection
+            // to this server (the host may already route the leader's packets to our new connection).
+            return
         case (.diff(let zxid), .awaitingSync):
             guard zxid == log.lastZxid else { return stopServing("DIFF from \(zxid) but our log ends at \(log.lastZxid)") }
             session.phase = .syncing

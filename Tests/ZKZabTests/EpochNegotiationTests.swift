@@ -94,6 +94,19 @@ import ZKZab
         #expect(follower.lastLogged == .zero)
     }
 
+    /// LEADERINFO opens a session; packets of an earlier connection that arrive before it are ignored
+    /// rather than ending the new session (found by the simulator under a mutation run, seed 349).
+    @Test func leftoversBeforeLeaderInfoAreIgnored() {
+        var follower = electedFollower()
+        for leftover in [ZabMessage.upToDate, .commit(z(4, 2)), .proposal(entry(4, 1)), .newLeader(z(6, 0)), .ping(z(4, 2))] {
+            follower.step(leftover, from: 1)
+            #expect(follower.state == .following)
+        }
+        #expect(follower.lastLogged == .zero)
+        follower.step(.leaderInfo(z(7, 0)), from: 1)
+        #expect(follower.takeReady().messages.last == Outgoing(to: 1, message: .ackEpoch(lastZxid: .zero, currentEpoch: 0)))
+    }
+
     @Test func staleLeaderEpochIsRefused() {
         var follower = electedFollower(acceptedEpoch: 9)
         follower.step(.leaderInfo(z(8, 0)), from: 1)

@@ -10,6 +10,7 @@ import Testing
         904,  // a snapshot covering unflushed sync entries never released the NEWLEADER ack
         1044,  // followers decided before their leader; FOLLOWERINFO was lost and they waited initLimit
         101,  // a slow message timed a follower out; writes forwarded by it were (correctly) lost
+        349,  // (under a mutation) a stale UPTODATE reached a learner's new connection before LEADERINFO
     ]
 
     @Test(arguments: seeds)

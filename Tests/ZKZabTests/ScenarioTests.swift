@@ -116,6 +116,7 @@ import ZKZab
         #expect(world.run(ticks: 60) { others.contains { world.peer($0)?.state == .leading && world.peer($0)?.servingEpoch != nil } })
         #expect(world.peer(oldLeader)?.state != .leading, "a leader without a quorum steps down")
         let newLeader = others.first { world.peer($0)?.state == .leading } ?? 0
+        let epoch = world.peer(newLeader)?.servingEpoch
         let fresh = (0..<3).compactMap { _ in world.submit(to: newLeader) }
         world.run(ticks: 10) { fresh.allSatisfy { world.acknowledged[$0] != nil } }
         var truncatedTo: Zxid?
@@ -125,6 +126,10 @@ import ZKZab
         world.heal(partition)
         finish(world)
         #expect(truncatedTo != nil)
+        // The rejoining old leader holds more of epoch `epoch - 1` than the new leader started with; that
+        // must not make the established leader step down (found in the golden trace).
+        #expect(world.stableLeader() == newLeader)
+        #expect(world.peer(newLeader)?.servingEpoch == epoch)
         #expect(stale.allSatisfy { !world.isCommitted($0) })
         #expect(fresh.allSatisfy { world.isCommitted($0) })
         #expect(world.peer(oldLeader)?.logEntries.contains { stale.contains(world.payloadKey($0.payload) ?? 0) } == false)

@@ -41,6 +41,15 @@ import ZKZab
         #expect(failures.isEmpty, "failing seeds: \(failures)")
     }
 
+    /// A seed is a complete description of a run.
+    @Test func runsAreDeterministic() {
+        let (_, first) = Self.runSeed(42)
+        let (_, second) = Self.runSeed(42)
+        #expect(first.eventsProcessed == second.eventsProcessed)
+        #expect(first.checker.history == second.checker.history)
+        #expect(first.traceText == second.traceText)
+    }
+
     @Test func singleSeedFromEnvironment() {
         guard let text = ProcessInfo.processInfo.environment["ZAB_SIM_SEED"], let seed = UInt64(text) else { return }
         let world = SimWorld(seed: seed, options: SimOptions.random(seed: seed))
