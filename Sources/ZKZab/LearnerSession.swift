@@ -20,8 +20,11 @@ struct LearnerSession: Sendable {
     var lastHeard: Int
     /// The epoch the leader announced in LEADERINFO.
     var newEpoch: Int64 = -1
-    /// The NEWLEADER zxid we still owe an ACK for, until our log is durable.
+    /// The NEWLEADER zxid we still owe an ACK for, until our log is durable through `syncEnd`.
     var newLeaderZxid: Zxid?
+    /// Our last zxid when NEWLEADER arrived: the history the NEWLEADER ACK vouches for. Proposals that
+    /// follow it are acked one by one, so they need not hold up the ACK.
+    var syncEnd: Zxid = .zero
     var newLeaderAcked = false
     /// The highest zxid we told the leader is durable.
     var ackedThrough: Zxid = .zero

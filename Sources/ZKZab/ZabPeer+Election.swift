@@ -31,6 +31,14 @@ extension ZabPeer {
 
     mutating func receiveNotification(_ n: Notification, from peer: PeerID) {
         guard case .looking(var election) = role else {
+            if case .following(let session) = role, session.phase == .awaitingLeaderInfo, peer == session.leader,
+                n.state == .following || n.state == .observing || (n.state == .looking && n.leader != peer)
+            {
+                // The server we chose is not going to lead (it settled elsewhere, or now votes for
+                // another): look again now rather than after initLimit of unanswered FOLLOWERINFOs.
+                stopServing("\(peer) is not leading: \(n)")
+                return receiveNotification(n, from: peer)
+            }
             // Settled servers answer anyone still looking with the leader they follow.
             if n.state == .looking { send(.notification(Notification(state: state, vote: currentVote)), to: peer) }
             return

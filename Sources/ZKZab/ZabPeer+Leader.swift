@@ -130,7 +130,7 @@ extension ZabPeer {
         l.deadline = now + config.initLimit
         l.newLeaderAcks = [id]
         role = .leading(l)
-        setCurrentEpoch(l.newEpoch)
+        setCurrentEpoch(l.newEpoch, durableThrough: log.lastZxid)
         for (peer, handle) in l.learners.sorted(by: { $0.key < $1.key }) where handle.phase == .awaitingQuorum {
             startSync(peer)
         }

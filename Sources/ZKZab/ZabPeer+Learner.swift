@@ -96,6 +96,7 @@ extension ZabPeer {
                 return stopServing("NEWLEADER for epoch \(zxid.epoch), expected \(session.newEpoch)")
             }
             session.newLeaderZxid = zxid
+            session.syncEnd = log.lastZxid
             session.phase = .awaitingUpToDate
             role = .following(session)
             ackNewLeaderIfDurable()
@@ -109,24 +110,22 @@ extension ZabPeer {
     }
 
     /// ZOOKEEPER-3911/4646: the NEWLEADER ACK promises the leader that the whole synced history is on
-    /// disk, so it waits for durability; currentEpoch moves only after the log is durable.
+    /// disk, so it waits for durability; currentEpoch moves only after that history is durable.
+    /// (Waiting for the whole log instead would starve a learner that keeps receiving proposals.)
     mutating func ackNewLeaderIfDurable() {
         guard case .following(var session) = role, let zxid = session.newLeaderZxid, !session.newLeaderAcked,
-            durableThrough == log.lastZxid
+            durableThrough >= session.syncEnd
         else { return }
-        if currentEpoch < zxid.epoch { setCurrentEpoch(zxid.epoch) }
+        if currentEpoch < zxid.epoch { setCurrentEpoch(zxid.epoch, durableThrough: session.syncEnd) }
         session.newLeaderAcked = true
-        session.ackedThrough = log.lastZxid
+        session.ackedThrough = session.syncEnd
         role = .following(session)
         send(.ack(zxid), to: session.leader)
     }
 
     mutating func learnerPersisted() {
-        guard case .following(var session) = role else { return }
-        if !session.newLeaderAcked {
-            ackNewLeaderIfDurable()
-            return
-        }
+        ackNewLeaderIfDurable()
+        guard case .following(var session) = role, session.newLeaderAcked else { return }
         // Acks are cumulative: everything through durableThrough is on disk.
         guard config.learnerType == .participant, durableThrough > session.ackedThrough else { return }
         session.ackedThrough = durableThrough

@@ -211,9 +211,10 @@ public struct ZabPeer: Sendable {
         pending.storage.append(.setAcceptedEpoch(epoch))
     }
 
-    mutating func setCurrentEpoch(_ epoch: Int64) {
+    /// `history` is what the new epoch vouches for: a leader's whole log, a learner's synced log.
+    mutating func setCurrentEpoch(_ epoch: Int64, durableThrough history: Zxid) {
         precondition(epoch >= currentEpoch && epoch <= acceptedEpoch, "currentEpoch only moves up to acceptedEpoch")
-        precondition(durableThrough == log.lastZxid, "the log is durable before currentEpoch moves (ZOOKEEPER-4646)")
+        precondition(durableThrough >= history, "the history is durable before currentEpoch moves (ZOOKEEPER-4646)")
         currentEpoch = epoch
         pending.storage.append(.setCurrentEpoch(epoch))
     }

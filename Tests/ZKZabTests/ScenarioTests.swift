@@ -274,6 +274,29 @@ import ZKZab
         finish(world)
     }
 
+    /// ZOOKEEPER-4785's setting: proposals keep arriving while a learner syncs, so its log always has
+    /// an unflushed tail. The NEWLEADER ack needs only the synced history durable, or the learner would
+    /// never catch up under load.
+    @Test func learnerSyncsWhileWritesKeepComing() {
+        let (world, leader) = establishedWorld()
+        world.options.flushDelay = 8...12
+        let follower = world.participants.first { $0 != leader } ?? 0
+        world.crash(follower)
+        for _ in 0..<20 {
+            world.submit(to: leader)
+            world.run(units: 3)
+        }
+        world.restart(follower)
+        var served = false
+        for _ in 0..<400 where !served {
+            world.submit(to: leader)
+            world.run(units: 1)
+            served = world.peer(follower)?.servingEpoch != nil
+        }
+        #expect(served, "the learner synced while writes kept coming")
+        finish(world)
+    }
+
     /// Observers get committed transactions through INFORM, never vote and never count for a quorum.
     @Test func observersFollowButDoNotCount() {
         let (world, leader) = establishedWorld(participants: 3, observers: 1, writes: 4)

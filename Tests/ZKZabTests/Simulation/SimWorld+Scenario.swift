@@ -4,6 +4,9 @@ import ZKZab
 extension SimWorld {
     func peer(_ id: PeerID) -> ZabPeer? { nodes[id]?.peer }
 
+    /// Runs for `units` of time (a tick is `options.tickUnits`).
+    func run(units: Int) { run(untilTime: now + units) }
+
     /// Runs until `condition` holds or `ticks` pass; returns whether it held.
     @discardableResult
     func run(ticks: Int, until condition: @escaping () -> Bool) -> Bool {

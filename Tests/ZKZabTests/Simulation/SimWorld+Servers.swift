@@ -54,9 +54,10 @@ extension SimWorld {
     }
 
     /// Makes every written append durable and tells the peer.
-    func flush(_ id: PeerID, count: Int? = nil) {
+    /// Completes an fsync that covered writes through `through` (everything written, by default).
+    func flush(_ id: PeerID, through: Int = .max, count: Int? = nil) {
         guard var node = nodes[id], var peer = node.peer else { return }
-        node.disk.flush(count: count)
+        node.disk.flush(through: through, count: count)
         peer.persisted(through: node.disk.durableLast)
         node.peer = peer
         nodes[id] = node
@@ -78,7 +79,14 @@ extension SimWorld {
                 guard e >= node.disk.currentEpoch, e <= node.disk.acceptedEpoch else {
                     return fail("node \(id) currentEpoch \(node.disk.currentEpoch)→\(e) with acceptedEpoch \(node.disk.acceptedEpoch)")
                 }
-                guard node.disk.pending.isEmpty else { return fail("node \(id) writes currentEpoch \(e) before its log is durable") }
+                // ZOOKEEPER-4646: a learner's synced history (a leader's whole log) is durable first.
+                if let sync = newLeaderSyncEnd[id], sync.epoch == e, node.peer?.state != .leading {
+                    guard node.disk.durableLast >= sync.end else {
+                        return fail("node \(id) writes currentEpoch \(e) before its synced log (to \(sync.end)) is durable")
+                    }
+                } else {
+                    guard node.disk.pending.isEmpty else { return fail("node \(id) writes currentEpoch \(e) before its log is durable") }
+                }
                 node.disk.currentEpoch = e
             case .truncate(let zxid):
                 guard zxid >= node.disk.baseZxid else { return fail("node \(id) truncates into its snapshot") }
@@ -96,7 +104,7 @@ extension SimWorld {
                 guard node.disk.writtenLast.isFollowed(by: entry.zxid) else {
                     return fail("node \(id) appends \(entry.zxid) after \(node.disk.writtenLast): a hole in its log")
                 }
-                node.disk.pending.append(entry)
+                node.disk.write(entry)
                 appended = true
             }
         }
@@ -125,9 +133,13 @@ extension SimWorld {
                 acknowledged[key] = entry.zxid
             }
         }
-        if appended, let n = nodes[id], !n.flushScheduled, !n.holdFlushes {
-            nodes[id]?.flushScheduled = true
-            queue.schedule(.flush(id, incarnation: n.incarnation), at: now + rng.range(options.flushDelay))
-        }
+        if appended { scheduleFlush(id) }
+    }
+
+    /// Starts an fsync of what is written now, unless one is already running.
+    func scheduleFlush(_ id: PeerID) {
+        guard let n = nodes[id], n.isUp, !n.flushScheduled, !n.holdFlushes, !n.disk.pending.isEmpty else { return }
+        nodes[id]?.flushScheduled = true
+        queue.schedule(.flush(id, incarnation: n.incarnation, through: n.disk.writeSeq), at: now + rng.range(options.flushDelay))
     }
 }

@@ -24,6 +24,9 @@ final class SimWorld {
     var faultsActive = true
     /// Servers that are paused, and until when.
     var pausedUntil: [PeerID: Int] = [:]
+    /// For each learner, the epoch of the last NEWLEADER it received and its log end then: what must be
+    /// durable before it writes that currentEpoch.
+    var newLeaderSyncEnd: [PeerID: (epoch: Int64, end: Zxid)] = [:]
     /// Scenario control: messages for which this returns true are dropped.
     var dropFilter: ((PeerID, PeerID, ZabMessage) -> Bool)?
     /// Scenario observation: called just before a message is handed to its receiver.
@@ -63,7 +66,10 @@ final class SimWorld {
     // MARK: - Running
     /// Runs until `tick` (world ticks), a failure or `stop` holds.
     func run(untilTick tick: Int, stop: (() -> Bool)? = nil) {
-        let end = tick * options.tickUnits
+        run(untilTime: tick * options.tickUnits, stop: stop)
+    }
+
+    func run(untilTime end: Int, stop: (() -> Bool)? = nil) {
         while failure == nil, let next = peekTime(), next <= end {
             guard let (time, event) = queue.pop() else { break }
             now = time
@@ -110,17 +116,15 @@ final class SimWorld {
             // Clocks drift a little: ticks are not exactly tickUnits apart.
             let jitter = faultsActive ? rng.range(-options.tickJitter...options.tickJitter) : 0
             queue.schedule(.tick(id, incarnation: incarnation), at: now + options.tickUnits + jitter)
-        case .flush(let id, let incarnation):
+        case .flush(let id, let incarnation, let through):
             guard let node = nodes[id], node.incarnation == incarnation, node.isUp else { return }
             nodes[id]?.flushScheduled = false
-            if faultsActive && node.disk.pending.count > 1 && rng.chance(0.3) {
-                // An fsync that covers only part of what was written; the rest follows later.
-                flush(id, count: rng.range(1...node.disk.pending.count - 1))
-                nodes[id]?.flushScheduled = true
-                queue.schedule(.flush(id, incarnation: incarnation), at: now + rng.range(options.flushDelay))
-            } else {
-                flush(id)
-            }
+            // Sometimes an fsync gets only part of the way (the rest follows with the next one).
+            let covered = node.disk.pendingSeq.prefix { $0 <= through }.count
+            let partial = faultsActive && covered > 1 && rng.chance(0.3) ? rng.range(1...covered - 1) : nil
+            flush(id, through: through, count: partial)
+            // The log thread starts the next fsync for whatever was written meanwhile.
+            scheduleFlush(id)
         case .disconnectNotice(let to, let peer, let gen, let incarnation):
             guard var node = nodes[to], var p = node.peer, node.incarnation == incarnation,
                 generation[Link(to, peer), default: 0] == gen
