@@ -107,6 +107,20 @@ import ZKZab
         #expect(follower.takeReady().messages.last == Outgoing(to: 1, message: .ackEpoch(lastZxid: .zero, currentEpoch: 0)))
     }
 
+    /// FLE's finalize race: we chose peer 1, but peer 1 went on to vote for someone else. Look again at
+    /// once instead of retrying FOLLOWERINFO for initLimit ticks (found by the simulator, seed 732).
+    @Test func aChosenLeaderThatSettlesElsewhereIsAbandoned() {
+        var follower = electedFollower()
+        follower.step(.notification(Notification(state: .looking, vote: Vote(leader: 1, zxid: z(4, 2), electionEpoch: 1, peerEpoch: 4))), from: 1)
+        #expect(follower.state == .following, "its own vote: still coming")
+        follower.step(.notification(Notification(state: .looking, vote: Vote(leader: 3, zxid: z(5, 1), electionEpoch: 1, peerEpoch: 5))), from: 1)
+        #expect(follower.state == .looking)
+
+        var other = electedFollower()
+        other.step(.notification(Notification(state: .following, vote: Vote(leader: 3, zxid: z(5, 1), electionEpoch: 1, peerEpoch: 6))), from: 1)
+        #expect(other.state == .looking)
+    }
+
     @Test func staleLeaderEpochIsRefused() {
         var follower = electedFollower(acceptedEpoch: 9)
         follower.step(.leaderInfo(z(8, 0)), from: 1)

@@ -11,6 +11,7 @@ import Testing
         1044,  // followers decided before their leader; FOLLOWERINFO was lost and they waited initLimit
         101,  // a slow message timed a follower out; writes forwarded by it were (correctly) lost
         349,  // (under a mutation) a stale UPTODATE reached a learner's new connection before LEADERINFO
+        732,  // a follower waited initLimit on a chosen leader that had settled elsewhere
     ]
 
     @Test(arguments: seeds)
