@@ -45,17 +45,14 @@ public struct ZabPeer: Sendable {
 
     /// Starts (or restarts) a server from what it had on disk. It begins LOOKING; the first
     /// notifications are in the first `takeReady()`.
-    public init(config: ZabConfig, state: PersistentState) throws(ZabSetupError) {
-        guard state.currentEpoch <= state.acceptedEpoch else {
-            throw .invalidState("currentEpoch \(state.currentEpoch) is above acceptedEpoch \(state.acceptedEpoch)")
-        }
-        var last = state.snapshot?.zxid ?? .zero
-        for entry in state.log {
-            guard last.isFollowed(by: entry.zxid) else { throw .invalidState("log entry \(entry.zxid) does not follow \(last)") }
-            guard entry.zxid.epoch <= state.acceptedEpoch else {
-                throw .invalidState("log entry \(entry.zxid) is from an epoch above acceptedEpoch \(state.acceptedEpoch)")
-            }
-            last = entry.zxid
+    ///
+    /// Both `config.validate()` and `state.validate()` must pass: the host checks them first.
+    public init(config: ZabConfig, state: PersistentState) {
+        do {
+            try config.validate()
+            try state.validate()
+        } catch {
+            preconditionFailure("ZabPeer needs a validated configuration and state: \(error)")
         }
         self.config = config
         acceptedEpoch = state.acceptedEpoch

@@ -9,7 +9,7 @@ import ZKZab
 
     /// Peer 1 with history 4.1 4.2 (currentEpoch 4), elected by peer 2's vote.
     func electedLeader() -> ZabPeer {
-        var peer = try! ZabPeer(
+        var peer = ZabPeer(
             config: ZabConfig(id: 1, participants: three),
             state: PersistentState(acceptedEpoch: 4, currentEpoch: 4, log: [entry(4, 1), entry(4, 2)]))
         let first = peer.takeReady()
@@ -71,17 +71,17 @@ import ZKZab
         #expect(leader.currentEpoch == 4)
     }
 
-    @Test func inconsistentConfigOrDiskIsAnErrorNotATrap() {
-        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 4, participants: three) }
-        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 1, participants: three, observers: [1]) }
-        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 1, participants: three, syncLimit: 0) }
-        let config = try! ZabConfig(id: 1, participants: three)
-        #expect(throws: ZabSetupError.self) { try ZabPeer(config: config, state: PersistentState(acceptedEpoch: 1, currentEpoch: 2)) }
+    @Test func inconsistentConfigOrDiskIsReportedBeforeStarting() {
+        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 4, participants: three).validate() }
+        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 1, participants: three, observers: [1]).validate() }
+        #expect(throws: ZabSetupError.self) { try ZabConfig(id: 1, participants: three, syncLimit: 0).validate() }
+        #expect(throws: ZabSetupError.self) { try PersistentState(acceptedEpoch: 1, currentEpoch: 2).validate() }
         #expect(throws: ZabSetupError.self) {
-            try ZabPeer(config: config, state: PersistentState(acceptedEpoch: 4, currentEpoch: 4, log: [entry(4, 1), entry(4, 3)]))
+            try PersistentState(acceptedEpoch: 4, currentEpoch: 4, log: [entry(4, 1), entry(4, 3)]).validate()
         }
-        #expect(throws: ZabSetupError.self) {
-            try ZabPeer(config: config, state: PersistentState(acceptedEpoch: 3, currentEpoch: 3, log: [entry(4, 1)]))
+        #expect(throws: ZabSetupError.self) { try PersistentState(acceptedEpoch: 3, currentEpoch: 3, log: [entry(4, 1)]).validate() }
+        #expect(throws: Never.self) {
+            try PersistentState(acceptedEpoch: 4, currentEpoch: 3, snapshot: Snapshot(zxid: z(3, 9), data: []), log: [entry(4, 1)]).validate()
         }
     }
 
@@ -155,7 +155,7 @@ import ZKZab
 
     /// Peer 2 follows peer 1 after seeing its vote.
     func electedFollower(acceptedEpoch: Int64 = 0, currentEpoch: Int64 = 0, log: [LogEntry] = []) -> ZabPeer {
-        var peer = try! ZabPeer(
+        var peer = ZabPeer(
             config: ZabConfig(id: 2, participants: three),
             state: PersistentState(acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, log: log))
         _ = peer.takeReady()

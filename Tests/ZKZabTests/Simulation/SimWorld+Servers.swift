@@ -5,10 +5,11 @@ extension SimWorld {
     func boot(_ id: PeerID) {
         guard var node = nodes[id] else { return }
         do {
-            node.peer = try ZabPeer(config: node.config, state: node.disk.persistentState)
+            try node.disk.persistentState.validate()
         } catch {
             return fail("node \(id) cannot restart from its disk: \(error)")
         }
+        node.peer = ZabPeer(config: node.config, state: node.disk.persistentState)
         if let snapshot = node.disk.snapshot {
             guard let app = SimApp(snapshot: snapshot) else { return fail("node \(id) cannot read its snapshot") }
             node.app = app

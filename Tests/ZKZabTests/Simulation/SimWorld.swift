@@ -55,7 +55,7 @@ final class SimWorld {
         let observers = (0..<options.observers).map { PeerID(options.participants + 1 + $0) }
         ids = participants + observers
         for id in ids {
-            let config = try! ZabConfig(
+            let config = ZabConfig(
                 id: id, participants: Set(participants), observers: Set(observers), counterLimit: options.counterLimit)
             nodes[id] = SimNode(config: config)
         }
