@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
-        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab"], swiftSettings: strict),
+        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab"], exclude: ["Traces"], swiftSettings: strict),
     ]
 )

@@ -16,3 +16,11 @@ public struct Notification: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(state) \(vote)" }
 }
+
+extension Notification {
+    /// Apache's `Vote.equals`: full comparison when either side is still looking, otherwise only the
+    /// leader and its epoch (settled servers may have finished in different rounds).
+    func agrees(with other: Notification) -> Bool {
+        vote.agrees(with: other.vote, sameRound: state == .looking || other.state == .looking)
+    }
+}

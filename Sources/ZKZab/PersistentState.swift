@@ -16,4 +16,20 @@ public struct PersistentState: Sendable, Hashable {
         self.snapshot = snapshot
         self.log = log
     }
+
+    /// Whether this is a state a peer can start from; `ZabPeer.init` requires it. The host checks what
+    /// it read from disk with this and reports the error instead of trapping.
+    public func validate() throws(ZabSetupError) {
+        guard currentEpoch <= acceptedEpoch else {
+            throw .invalidState("currentEpoch \(currentEpoch) is above acceptedEpoch \(acceptedEpoch)")
+        }
+        var last = snapshot?.zxid ?? .zero
+        for entry in log {
+            guard last.isFollowed(by: entry.zxid) else { throw .invalidState("log entry \(entry.zxid) does not follow \(last)") }
+            guard entry.zxid.epoch <= acceptedEpoch else {
+                throw .invalidState("log entry \(entry.zxid) is from an epoch above acceptedEpoch \(acceptedEpoch)")
+            }
+            last = entry.zxid
+        }
+    }
 }

@@ -2,8 +2,9 @@
 public enum StorageOp: Hashable, Sendable, CustomStringConvertible {
     /// Durable before anything after it (Apache writes the acceptedEpoch file synchronously).
     case setAcceptedEpoch(Int64)
-    /// Durable before anything after it. The peer only asks for this once every log entry it holds has
-    /// been reported durable (ZOOKEEPER-4646: a currentEpoch ahead of the log wins elections it must lose).
+    /// Durable before anything after it. The peer only asks for this once the history the epoch vouches
+    /// for (a leader's log, a learner's synced log) has been reported durable (ZOOKEEPER-4646: a
+    /// currentEpoch ahead of the log wins elections it must lose).
     case setCurrentEpoch(Int64)
     /// Drop every log entry after zxid; durable before anything after it.
     case truncate(after: Zxid)

@@ -1,3 +1,9 @@
+/// Why a peer could not be set up from its configuration or its disk.
+public enum ZabSetupError: Error, Hashable, Sendable {
+    case invalidConfig(String)
+    case invalidState(String)
+}
+
 /// Static ensemble membership and timing, all in ticks (Apache's tickTime multiples).
 public struct ZabConfig: Sendable, Hashable {
     public var id: PeerID
@@ -25,8 +31,6 @@ public struct ZabConfig: Sendable, Hashable {
         resendInterval: Int = 2, maxResendInterval: Int = 8, pingInterval: Int = 1,
         counterLimit: UInt32 = .max
     ) {
-        precondition(participants.isDisjoint(with: observers), "a server is either a participant or an observer")
-        precondition(participants.contains(id) || observers.contains(id), "a server belongs to its own ensemble")
         self.id = id
         self.participants = participants
         self.observers = observers
@@ -37,6 +41,16 @@ public struct ZabConfig: Sendable, Hashable {
         self.maxResendInterval = maxResendInterval
         self.pingInterval = pingInterval
         self.counterLimit = counterLimit
+    }
+
+    /// Whether this configuration can run; `ZabPeer.init` requires it (the host checks its zoo.cfg with
+    /// this and reports the error instead of trapping).
+    public func validate() throws(ZabSetupError) {
+        guard participants.isDisjoint(with: observers) else { throw .invalidConfig("a server is either a participant or an observer") }
+        guard participants.contains(id) || observers.contains(id) else { throw .invalidConfig("server \(id) is not in its own ensemble") }
+        guard initLimit > 0, syncLimit > 0, finalizeWait >= 0, resendInterval > 0, maxResendInterval >= resendInterval,
+            pingInterval > 0, counterLimit > 0
+        else { throw .invalidConfig("limits must be positive") }
     }
 
     public var learnerType: LearnerType { participants.contains(id) ? .participant : .observer }

@@ -22,14 +22,26 @@ struct ZabLog: Sendable, Hashable {
         entries.append(entry)
     }
 
-    /// Index of the entry with this zxid.
-    func index(of zxid: Zxid) -> Int? {
+    /// Index of the first entry whose zxid is not below `zxid` (binary search: logs get long).
+    private func lowerBound(_ zxid: Zxid) -> Int { partition { $0 < zxid } }
+
+    /// Index of the first entry whose zxid is above `zxid`.
+    private func upperBound(_ zxid: Zxid) -> Int { partition { $0 <= zxid } }
+
+    /// The first index whose entry fails `isBefore` (entries are sorted, so the predicate is monotone).
+    private func partition(_ isBefore: (Zxid) -> Bool) -> Int {
         var low = 0, high = entries.count
         while low < high {
             let mid = (low + high) / 2
-            if entries[mid].zxid < zxid { low = mid + 1 } else { high = mid }
+            if isBefore(entries[mid].zxid) { low = mid + 1 } else { high = mid }
         }
-        return low < entries.count && entries[low].zxid == zxid ? low : nil
+        return low
+    }
+
+    /// Index of the entry with this zxid.
+    func index(of zxid: Zxid) -> Int? {
+        let i = lowerBound(zxid)
+        return i < entries.count && entries[i].zxid == zxid ? i : nil
     }
 
     /// Whether the history ends at or passes through `zxid` (the snapshot point counts).
@@ -39,18 +51,15 @@ struct ZabLog: Sendable, Hashable {
 
     /// The highest zxid of this history below `zxid` (at least the snapshot point).
     func largest(below zxid: Zxid) -> Zxid {
-        var result = baseZxid
-        for entry in entries {
-            if entry.zxid >= zxid { break }
-            result = entry.zxid
-        }
-        return result
+        let i = lowerBound(zxid)
+        return i > 0 ? entries[i - 1].zxid : baseZxid
     }
 
     /// Entries in (after, through].
     func entries(after: Zxid, through: Zxid) -> ArraySlice<LogEntry> {
-        let start = entries.firstIndex { $0.zxid > after } ?? entries.count
-        let end = entries.lastIndex { $0.zxid <= through }.map { $0 + 1 } ?? 0
+        guard after < through else { return [] }
+        let start = upperBound(after)
+        let end = upperBound(through)
         return start < end ? entries[start..<end] : []
     }
 

@@ -40,6 +40,16 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     /// epoch (ACKEPOCH 18).
     case ackEpoch(lastZxid: Zxid, currentEpoch: Int32)
 
+    /// The point of the leader's history a sync or broadcast packet names.
+    var historyZxid: Zxid? {
+        switch self {
+        case .diff(let z), .trunc(let z): z
+        case .proposal(let e), .inform(let e): e.zxid
+        case .snap(let s): s.zxid
+        default: nil
+        }
+    }
+
     /// The Apache packet type, nil for election notifications.
     public var packetType: QuorumPacketType? {
         switch self {

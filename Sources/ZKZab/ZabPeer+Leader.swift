@@ -45,14 +45,17 @@ extension ZabPeer {
             break
         case (.ackEpoch(let lastZxid, let reported), .awaitingAckEpoch):
             handle.peerLast = lastZxid
-            if reported != -1 {
+            if reported != -1 && l.phase == .awaitingEpochAcks {
                 let theirs = Int64(reported)
                 if theirs > l.summaryEpoch || (theirs == l.summaryEpoch && lastZxid > l.summaryZxid) {
-                    // FLE elected us as the newest history; a newer one means the election went wrong.
+                    // FLE elected us as the newest history; a newer one in our epoch quorum means the
+                    // election went wrong. Apache drops the learner and times out; we re-elect at once.
                     return stopServing("learner \(peer) is ahead: epoch \(theirs) zxid \(lastZxid)")
                 }
                 if handle.type == .participant { l.epochAcks.insert(peer) }
             }
+            // Once the epoch quorum is in (Apache's electionFinished), a learner's extra entries cannot
+            // be committed (a quorum without them is not behind us): its sync truncates them.
             if l.phase == .awaitingEpochAcks {
                 handle.phase = .awaitingQuorum
                 l.learners[peer] = handle
@@ -127,7 +130,7 @@ extension ZabPeer {
         l.deadline = now + config.initLimit
         l.newLeaderAcks = [id]
         role = .leading(l)
-        setCurrentEpoch(l.newEpoch)
+        setCurrentEpoch(l.newEpoch, durableThrough: log.lastZxid)
         for (peer, handle) in l.learners.sorted(by: { $0.key < $1.key }) where handle.phase == .awaitingQuorum {
             startSync(peer)
         }

@@ -45,8 +45,15 @@ public struct ZabPeer: Sendable {
 
     /// Starts (or restarts) a server from what it had on disk. It begins LOOKING; the first
     /// notifications are in the first `takeReady()`.
+    ///
+    /// Both `config.validate()` and `state.validate()` must pass: the host checks them first.
     public init(config: ZabConfig, state: PersistentState) {
-        precondition(state.currentEpoch <= state.acceptedEpoch, "currentEpoch is never above acceptedEpoch")
+        do {
+            try config.validate()
+            try state.validate()
+        } catch {
+            preconditionFailure("ZabPeer needs a validated configuration and state: \(error)")
+        }
         self.config = config
         acceptedEpoch = state.acceptedEpoch
         currentEpoch = state.currentEpoch
@@ -173,6 +180,13 @@ public struct ZabPeer: Sendable {
         }
     }
 
+    /// The zxid the next `propose` on this leader will get, so the server can build a TxnHeader that
+    /// carries it; nil unless this is a serving leader with counters left in its epoch.
+    public var nextProposalZxid: Zxid? {
+        guard case .leading(let l) = role, l.phase == .broadcast else { return nil }
+        return log.lastZxid.next(inEpoch: l.newEpoch, counterLimit: config.counterLimit)
+    }
+
     public var lastLogged: Zxid { log.lastZxid }
     public var snapshot: Snapshot? { log.snapshot }
     public var logEntries: [LogEntry] { log.entries }
@@ -194,9 +208,10 @@ public struct ZabPeer: Sendable {
         pending.storage.append(.setAcceptedEpoch(epoch))
     }
 
-    mutating func setCurrentEpoch(_ epoch: Int64) {
+    /// `history` is what the new epoch vouches for: a leader's whole log, a learner's synced log.
+    mutating func setCurrentEpoch(_ epoch: Int64, durableThrough history: Zxid) {
         precondition(epoch >= currentEpoch && epoch <= acceptedEpoch, "currentEpoch only moves up to acceptedEpoch")
-        precondition(durableThrough == log.lastZxid, "the log is durable before currentEpoch moves (ZOOKEEPER-4646)")
+        precondition(durableThrough >= history, "the history is durable before currentEpoch moves (ZOOKEEPER-4646)")
         currentEpoch = epoch
         pending.storage.append(.setCurrentEpoch(epoch))
     }

@@ -14,6 +14,9 @@ struct SimOptions: CustomStringConvertible {
     var flushDelay = 1...25
     var crashRate = 0.01
     var restartDelay = 3...40
+    var pauseRate = 0.005
+    var pauseLength = 2...20
+    var tickJitter = 2
     var partitionRate = 0.01
     var partitionLength = 5...60
     var linkCutRate = 0.002
@@ -24,6 +27,24 @@ struct SimOptions: CustomStringConvertible {
     var compactRate = 0.01
     var counterLimit: UInt32 = .max
 
+    /// No random faults and no background writes: scenarios inject exactly the faults they describe.
+    static func quiet(participants: Int, observers: Int = 0) -> SimOptions {
+        var o = SimOptions()
+        o.participants = participants
+        o.observers = observers
+        o.slowRate = 0
+        o.crashRate = 0
+        o.partitionRate = 0
+        o.pauseRate = 0
+        o.tickJitter = 0
+        o.linkCutRate = 0
+        o.notificationDropRate = 0
+        o.notificationDuplicateRate = 0
+        o.writeRate = 0
+        o.compactRate = 0
+        return o
+    }
+
     static func random(seed: UInt64) -> SimOptions {
         var rng = SimRandom(seed: seed ^ 0x0505_0505_0505_0505)
         var o = SimOptions()
@@ -32,6 +53,7 @@ struct SimOptions: CustomStringConvertible {
         o.crashRate = [0.0, 0.005, 0.01, 0.03][rng.below(4)]
         o.partitionRate = [0.0, 0.005, 0.01, 0.03][rng.below(4)]
         o.linkCutRate = [0.0, 0.001, 0.005][rng.below(3)]
+        o.pauseRate = [0.0, 0.005, 0.02][rng.below(3)]
         o.notificationDropRate = [0.0, 0.05, 0.2][rng.below(3)]
         o.writeRate = [0.2, 0.6, 1.5][rng.below(3)]
         o.compactRate = [0.0, 0.01, 0.05][rng.below(3)]
@@ -41,7 +63,7 @@ struct SimOptions: CustomStringConvertible {
     }
 
     var description: String {
-        "participants=\(participants) observers=\(observers) crash=\(crashRate) partition=\(partitionRate) "
+        "participants=\(participants) observers=\(observers) crash=\(crashRate) pause=\(pauseRate) partition=\(partitionRate) "
             + "cut=\(linkCutRate) notifDrop=\(notificationDropRate) write=\(writeRate) compact=\(compactRate) "
             + "flush=\(flushDelay) counterLimit=\(counterLimit)"
     }
