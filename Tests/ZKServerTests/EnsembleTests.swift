@@ -91,9 +91,10 @@ final class EnsembleFixture: @unchecked Sendable {
     func waitForLeader(seconds: Double = 20) async throws -> Int {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            var modes: [Int: String] = [:]
-            for index in members.indices where members[index].server != nil { modes[index] = await mode(index) }
+            var modes: [Int: String?] = [:]
+            for index in members.indices where members[index].server != nil { modes[index] = .some(await mode(index)) }
             let leaders = modes.filter { $0.value == "leader" }.map(\.key)
+            // Every running member answers, with a serving mode (nil: not serving yet).
             if leaders.count == 1, modes.values.allSatisfy({ $0 == "leader" || $0 == "follower" || $0 == "observer" }) {
                 return leaders[0]
             }
