@@ -59,6 +59,7 @@ extension ServerCore {
 
     public func becomeLearner(observer: Bool) {
         role = observer ? .observer : .follower
+        pendingRevalidations = [:]
         forwardedOrigins = [:]
         pendingSyncs = [:]
     }
@@ -67,6 +68,7 @@ extension ServerCore {
     /// flight are answered by nobody (the clients reconnect and see the outcome in the tree).
     public func stopServing() {
         role = .notServing
+        pendingRevalidations = [:]
         for id in connections.keys.sorted() { closeConnection(id) }
         forwardedOrigins = [:]
         pendingSyncs = [:]
@@ -124,6 +126,17 @@ extension ServerCore {
         guard case .leader = role, sessions.isLive(sessionId) else { return }
         sessionOwners[sessionId] = peer
         sessions.touch(sessionId, now: now.monotonicMillis)
+    }
+
+    /// Learner: the leader's answer to a resumed session's REVALIDATE.
+    public func revalidated(_ sessionId: Int64, valid: Bool) {
+        guard let (id, response) = pendingRevalidations.removeValue(forKey: sessionId), connections[id] != nil else { return }
+        if valid {
+            send(id, connectResponse: response)
+        } else {
+            send(id, connectResponse: .expired(readOnlyField: response.readOnly != nil))
+            closeConnection(id)
+        }
     }
 
     /// Whether the leader knows `sessionId` to live on a member other than `member`.

@@ -32,6 +32,8 @@ public final class ServerCore {
     var pendingSyncs: [Int64: [(Int64, ForwardedRequest)]] = [:]
     /// When this server last became leader (mntr's zk_leader_uptime).
     public internal(set) var leaderSince: Now?
+    /// Learner: resumed sessions waiting for the leader's REVALIDATE answer before their connect response.
+    var pendingRevalidations: [Int64: (ConnectionID, ConnectResponse)] = [:]
     /// Leader: the member each session's client is connected to, as far as the leader knows.
     var sessionOwners: [Int64: Int64] = [:]
     /// Set in an ensemble: what mntr reports about the peers.
@@ -126,9 +128,13 @@ public final class ServerCore {
             // A new session is a transaction; the client hears of it once it is durable.
             propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, zxid: nextZxid(), now: now, origin: .connect(id, response))
         } else {
-            if role.isLearner {
+            if role.isLearner, let replication {
+                // As Apache's Learner.validateSession: the client hears back once the leader knows the session
+                // lives here, so a write through its old connection elsewhere is refused from then on.
                 touchedSessions.insert(sessionId)
-                replication?.sessionMovedHere(sessionId, timeout: timeout)
+                pendingRevalidations[sessionId] = (id, response)
+                replication.sessionMovedHere(sessionId, timeout: timeout)
+                return
             } else if case .leader = role {
                 sessionOwners[sessionId] = settings.serverId
             }

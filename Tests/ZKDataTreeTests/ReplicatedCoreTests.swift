@@ -39,6 +39,7 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
 
     func sessionMovedHere(_ sessionId: Int64, timeout: Int32) {
         leader.core.sessionRevalidated(sessionId, timeout: timeout, from: 2, now: leader.now)
+        follower.core.revalidated(sessionId, valid: leader.core.sessions.isLive(sessionId))
     }
 
     /// Commits everything proposed so far, on both servers, in order.

@@ -91,8 +91,8 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             core.sessionRevalidated(request.sessionId, timeout: request.timeout, from: sender, now: SystemClock.now())
             network.send(.revalidated(RevalidateReply(sessionId: request.sessionId, valid: core.sessions.isLive(request.sessionId))),
                          to: sender)
-        case .revalidated:
-            break  // the member already checked the session against the replicated table
+        case .revalidated(let reply):
+            core.revalidated(reply.sessionId, valid: reply.valid)
         case .learnerPing(let zxid, let sessions):
             core.touchSessions(sessions.map(\.sessionId), now: SystemClock.now())
             peer.step(.ping(zxid), from: sender)
@@ -288,6 +288,8 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
     }
 
     private func handle(_ event: ZabEvent) {
+        // Role changes are rare and are what an operator needs to follow an ensemble (Apache logs them too).
+        FileDescriptorOutput.standardError("zkserver: \(event) (zxid 0x\(String(peer.lastLogged.rawValue, radix: 16)))\n")
         switch event {
         case .leading(let epoch):
             core.becomeLeader(epoch: epoch, now: SystemClock.now())
