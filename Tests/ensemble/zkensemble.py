@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import signal as sig_
+import random
 import socket
 import subprocess
 import sys
@@ -45,14 +46,22 @@ class EnsembleError(Exception):
 
 
 def free_ports(n):
-    """n distinct free TCP ports on 127.0.0.1 (all bound at once so they differ)."""
+    """n distinct free TCP ports on 127.0.0.1 (all bound at once so they differ). They come from below the
+    kernel's ephemeral range (net.ipv4.ip_local_port_range starts at 32768), so an outgoing connection
+    cannot take one between this check and the server's bind."""
     socks, ports = [], []
+    rng = random.Random()
     try:
-        for _ in range(n):
+        while len(ports) < n:
+            port = rng.randrange(10000, 19990)
             s = socket.socket()
-            s.bind(("127.0.0.1", 0))
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                s.close()
+                continue
             socks.append(s)
-            ports.append(s.getsockname()[1])
+            ports.append(port)
     finally:
         for s in socks:
             s.close()
