@@ -6,7 +6,7 @@ Measures read and write throughput through all three members (zkbench, clients s
 connect string) and the time from SIGKILL of the leader to the first acknowledged write. Ratios above 1
 mean zkserver is better. Not a test: numbers depend on the machine; run after a release build:
     swift build -c release --product zkserver --product zkbench
-    python3 benchmarks/ensemble.py [seconds-per-run]
+    .venv/bin/python benchmarks/ensemble.py [seconds-per-run]   (kazoo comes from the venv)
 """
 import json
 import os
@@ -65,8 +65,8 @@ def run(impl):
     root = tempfile.mkdtemp(prefix="zk-ens-bench-%s-" % impl)
     ensemble = zkensemble.Ensemble(root, n=3, impl=impl, zkserver_bin=ZKSERVER)
     try:
+        ensemble.write_configs()
         ensemble.start_all()
-        ensemble.wait_serving()
         hosts = ensemble.hosts()
         bench(hosts, "mixed")  # warm-up (Apache's JIT)
         results = {mode: bench(hosts, mode) for mode in ("read", "write")}
