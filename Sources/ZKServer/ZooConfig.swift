@@ -43,6 +43,8 @@ public struct ZooConfig: Sendable {
     public var peerType = "participant"
     public var forceSync = true
     public var snapCount = 100_000
+    /// zkserver only, for tests: the zxid counter at which a leader must start a new epoch (Apache: 2^32-1).
+    public var zxidCounterLimit: UInt32 = .max
     public var autopurgeSnapRetainCount = 3
     public var autopurgePurgeInterval = 0
     public var peers: [Peer] = []
@@ -135,6 +137,7 @@ public struct ZooConfig: Sendable {
         case "peerType": peerType = value
         case "forceSync": forceSync = value.lowercased() != "no"
         case "snapCount": snapCount = try int()
+        case "zxidCounterLimit": zxidCounterLimit = UInt32(clamping: max(1, try int()))
         case "autopurge.snapRetainCount": autopurgeSnapRetainCount = try int()
         case "autopurge.purgeInterval": autopurgePurgeInterval = try int()
         default:

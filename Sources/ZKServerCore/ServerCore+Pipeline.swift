@@ -37,6 +37,8 @@ extension ServerCore {
         guard let log = logSink else { return applyCommitted(txn, origin: origin) }
         if case .leader = role { stats.recordProposal(size: TxnSize.of(txn)) }
         log.append(txn)
+        // The sink may refuse it and end this leadership (the zxid counter ran out): then nobody waits for it.
+        guard role.isServing else { return }
         pendingTxns.append(PendingTxn(txn: txn, origin: origin))
         if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }
         if case .closeSession(let connection, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }

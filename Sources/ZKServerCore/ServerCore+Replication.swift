@@ -72,6 +72,13 @@ extension ServerCore {
         for id in connections.keys.sorted() { closeConnection(id) }
         forwardedOrigins = [:]
         pendingSyncs = [:]
+        // Proposals of an ended leadership are either committed by the next leader (and arrive as commits
+        // like any other) or dropped; nobody here waits for them any more.
+        pendingTxns = []
+        deferred = [:]
+        // Changes prepared against proposals that will never commit must not shape the next leadership's
+        // answers (a create that never happened would answer NodeExists).
+        preparer = RequestPreparer()
     }
 
     /// Learner: a client's write goes to the leader; the reply waits for its commit.

@@ -227,4 +227,32 @@ final class EnsembleFixture: @unchecked Sendable {
         await zk.close()
         await e.stopAll()
     }
+
+    @Test func theZxidCounterRunningOutStartsANewEpoch() async throws {
+        // Apache's counter is 32 bits; a tiny limit makes the leader step down after a few writes.
+        let e = try EnsembleFixture(size: 3, extra: "zxidCounterLimit=15")
+        defer { Task { await e.stopAll() } }
+        for i in 0..<3 { try await e.start(i) }
+        _ = try await e.waitForLeader()
+        let zk = try await e.client(e.allHosts)
+        var acknowledged: Set<String> = []
+        for n in 0..<40 {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                do { acknowledged.insert(try await zk.create("/c\(n)")); break } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    acknowledged.insert("/c\(n)"); break
+                } catch {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+        _ = try await zk.sync("/")
+        let children = Set(try await zk.getChildren("/").map { "/" + $0 })
+        #expect(acknowledged.count == 40 && acknowledged.isSubset(of: children), "missing: \(acknowledged.subtracting(children).sorted())")
+        // Several epochs went by.
+        let stat = try #require(try await zk.exists("/c39"))
+        #expect(stat.czxid >> 32 > 1)
+        await zk.close()
+        await e.stopAll()
+    }
 }

@@ -37,7 +37,8 @@ struct EnsembleSettings: Sendable {
         guard !participants.isEmpty else { throw Failure(description: "the ensemble has no participants, only observers") }
         let zab = ZabConfig(id: myId, participants: participants, observers: observers,
                             initLimit: config.initLimit * subTicks, syncLimit: config.syncLimit * subTicks,
-                            finalizeWait: 1, resendInterval: 2, maxResendInterval: 2 * subTicks, pingInterval: subTicks / 2)
+                            finalizeWait: 1, resendInterval: 2, maxResendInterval: 2 * subTicks, pingInterval: subTicks / 2,
+                            counterLimit: config.zxidCounterLimit)
         let lines = members.keys.sorted().compactMap { members[$0] }.map { peer -> String in
             let role = peer.observer ? "observer" : "participant"
             let clientHost = peer.clientHost ?? (peer.clientPort == nil ? nil : "0.0.0.0")
