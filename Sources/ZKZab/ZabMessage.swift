@@ -2,9 +2,9 @@
 /// QuorumCnxManager, which may lose or repeat them); the rest are quorum packets on the leader–learner
 /// connection, which must be FIFO and lossless until it breaks (TCP), as Zab assumes.
 ///
-/// The cases carry what each packet means; `QuorumPacketCodec` maps them to Apache's
-/// `QuorumPacket {type, zxid, data}` layout. Reconfiguration packets (REVALIDATE, SYNC,
-/// COMMITANDACTIVATE, INFORMANDACTIVATE) are not modelled yet.
+/// The cases carry what each packet means; the server's `PeerWire` maps them to Apache's
+/// `QuorumPacket {type, zxid, data}` layout. REVALIDATE and SYNC are the server's business, not
+/// consensus'; reconfiguration packets (COMMITANDACTIVATE, INFORMANDACTIVATE) are not modelled yet.
 public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     case notification(Notification)
     /// Learner → leader: a client write received by a learner (REQUEST 1).
@@ -47,28 +47,6 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
         case .proposal(let e), .inform(let e): e.zxid
         case .snap(let s): s.zxid
         default: nil
-        }
-    }
-
-    /// The Apache packet type, nil for election notifications.
-    public var packetType: QuorumPacketType? {
-        switch self {
-        case .notification: nil
-        case .request: .request
-        case .proposal: .proposal
-        case .ack: .ack
-        case .commit: .commit
-        case .ping: .ping
-        case .inform: .inform
-        case .newLeader: .newLeader
-        case .followerInfo: .followerInfo
-        case .upToDate: .upToDate
-        case .diff: .diff
-        case .trunc: .trunc
-        case .snap: .snap
-        case .observerInfo: .observerInfo
-        case .leaderInfo: .leaderInfo
-        case .ackEpoch: .ackEpoch
         }
     }
 
