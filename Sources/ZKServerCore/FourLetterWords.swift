@@ -92,7 +92,7 @@ extension ServerCore {
             }
             return out
         case .dump: return dump()
-        case .isro: return role.isServing ? "rw" : "null"
+        case .isro: return role == .readOnly ? "ro" : role.isServing ? "rw" : "null"
         case .dirs: return "datadir_size: \(env.dataDirSize)\nlogdir_size: \(env.dataLogSize)\n"
         case .gtmk, .stmk: return "0\n"
         case .hash: return ""
@@ -212,6 +212,7 @@ extension ServerCore {
         case .follower: return "follower"
         case .observer: return "observer"
         case .notServing: return "looking"
+        case .readOnly: return "read-only"
         }
     }
 

@@ -23,6 +23,9 @@ public enum ServingRole: Sendable, Equatable, CustomStringConvertible {
     case observer
     /// Electing or syncing: client connections are refused.
     case notServing
+    /// Cut off from a quorum with readonlymode.enabled: clients that ask for read-only sessions may read;
+    /// every write answers NotReadOnly (Apache's ReadOnlyZooKeeperServer).
+    case readOnly
 
     public var description: String {
         switch self {
@@ -31,10 +34,12 @@ public enum ServingRole: Sendable, Equatable, CustomStringConvertible {
         case .follower: return "follower"
         case .observer: return "observer"
         case .notServing: return "not serving"
+        case .readOnly: return "read-only"
         }
     }
 
     public var isLearner: Bool { self == .follower || self == .observer }
+    /// Accepts client connections (in read-only mode, only read-only ones).
     public var isServing: Bool { self != .notServing }
 }
 
@@ -48,6 +53,7 @@ extension ServerCore {
     /// Starts leading `epoch`: zxids continue at (epoch, 1), and every known session gets a fresh deadline,
     /// since the learners' reports of activity went to the previous leader (Apache does the same).
     public func becomeLeader(epoch: Int64, now: Now) {
+        leaveReadOnly()
         role = .leader(epoch: epoch)
         leaderSince = now
         // Owners are learned again from new connections and revalidations.
@@ -58,6 +64,7 @@ extension ServerCore {
     }
 
     public func becomeLearner(observer: Bool) {
+        leaveReadOnly()
         role = observer ? .observer : .follower
         pendingRevalidations = [:]
         forwardedOrigins = [:]
@@ -79,6 +86,19 @@ extension ServerCore {
         // Changes prepared against proposals that will never commit must not shape the next leadership's
         // answers (a create that never happened would answer NodeExists).
         preparer = RequestPreparer()
+    }
+
+    /// No quorum for a while and readonlymode.enabled: serve read-only clients from the tree as it is.
+    public func enterReadOnly() {
+        guard role == .notServing else { return }
+        role = .readOnly
+    }
+
+    /// The read-only server goes away with its clients, whose sessions the ensemble never knew (Apache
+    /// shuts its ReadOnlyZooKeeperServer down the same way); they reconnect to the new read-write server.
+    private func leaveReadOnly() {
+        guard role == .readOnly else { return }
+        for id in connections.keys.sorted() { closeConnection(id) }
     }
 
     /// Learner: a client's write goes to the leader; the reply waits for its commit.

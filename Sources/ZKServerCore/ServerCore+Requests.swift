@@ -31,6 +31,9 @@ extension ServerCore {
             // Apache fails to handle an empty path deep inside and answers MarshallingError.
             return reply(id, xid: xid, .marshallingError)
         }
+        if role == .readOnly, request.isWrite, request.opCode != .closeSession {
+            return reply(id, xid: xid, .notReadOnly)
+        }
         switch request.body {
         case .ping:
             reply(id, xid: xid, .ok)
@@ -39,6 +42,11 @@ extension ServerCore {
         case .setWatches(let request):
             setWatches(id, request)
             reply(id, xid: xid, .ok)
+        case .closeSession where role == .readOnly:
+            sessions.remove(connection.sessionId)
+            sessionConnections[connection.sessionId] = nil
+            reply(id, xid: xid, .ok)
+            closeConnection(id)
         case .closeSession where role.isLearner:
             sessionConnections[connection.sessionId] = nil
             forward(id, request, connection: connection, origin: .closeSession(id, xid: xid))
@@ -56,6 +64,7 @@ extension ServerCore {
             // The leader answers once this server has everything committed before the sync.
             forward(id, request, connection: connection, origin: .reply(id, xid: xid, op: .sync, ops: []))
         case .sync(let r):
+            // The leader, a standalone server or a read-only one is as current as it gets.
             reply(id, xid: xid, SyncResponse(path: r.path))
         case .reconfig:
             reply(id, xid: xid, settings.reconfigEnabled ? .unimplemented : .reconfigDisabled)

@@ -88,6 +88,10 @@ public final class ServerCore {
         connection.packetsReceived += 1
         stats.packetsReceived += 1
         let mirrorsReadOnly = request.readOnly != nil
+        if role == .readOnly {
+            connections[id] = connection
+            return connectReadOnly(id, request, now: now)
+        }
         // A client that has seen a newer state than ours must find another server.
         if request.lastZxidSeen > tree.lastProcessedZxid {
             connections[id] = connection
@@ -140,6 +144,28 @@ public final class ServerCore {
             }
             send(id, connectResponse: response)
         }
+    }
+
+    /// Read-only mode: only clients that asked for it, with sessions of this server's own (not replicated).
+    private func connectReadOnly(_ id: ConnectionID, _ request: ConnectRequest, now: Now) {
+        guard var connection = connections[id], request.readOnly == true else { return closeConnection(id) }
+        if request.lastZxidSeen > tree.lastProcessedZxid { return closeConnection(id) }
+        let timeout = settings.negotiate(request.timeOut)
+        var sessionId = request.sessionId
+        if sessionId == 0 {
+            sessionId = sessions.allocateId()
+        } else if request.passwd != SessionPassword.generate(for: sessionId) {
+            send(id, connectResponse: .expired(readOnlyField: true))
+            return closeConnection(id)
+        }
+        sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
+        connection.sessionId = sessionId
+        connection.sessionTimeout = timeout
+        connection.handshakeDone = true
+        connections[id] = connection
+        sessionConnections[sessionId] = id
+        send(id, connectResponse: ConnectResponse(timeOut: timeout, sessionId: sessionId,
+                                                  passwd: SessionPassword.generate(for: sessionId), readOnly: true))
     }
 
     func send(_ id: ConnectionID, connectResponse: ConnectResponse) {

@@ -154,4 +154,42 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
         e.commitAll()
         if case .reply(8, 2, let err, _)? = e.follower.output.take().first { #expect(err == .ok) } else { Issue.record("no reply") }
     }
+
+    @Test func readOnlyModeServesReadOnlyClientsOnly() throws {
+        let e = TwoCoreEnsemble()
+        e.leader.core.connectionOpened(1, remoteHost: "127.0.0.1", remotePort: 1, now: e.leader.now)
+        e.leader.core.receiveConnect(1, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                                       passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.leader.now)
+        e.commitAll()
+        e.leader.core.receive(1, ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/kept", data: [], acl: ACL.openACLUnsafe, flags: 0))),
+                              now: e.leader.now)
+        e.commitAll()
+        #expect(e.follower.core.tree.node("/kept") != nil)
+        let core = e.follower.core
+        core.stopServing()
+        core.enterReadOnly()
+        // A client that did not ask for read-only is refused.
+        core.connectionOpened(20, remoteHost: "127.0.0.1", remotePort: 20, now: e.follower.now)
+        core.receiveConnect(20, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                               passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        #expect(e.follower.output.take() == [.close(20)])
+        // One that did gets a read-only session: reads work, writes answer NotReadOnly.
+        core.connectionOpened(21, remoteHost: "127.0.0.1", remotePort: 21, now: e.follower.now)
+        core.receiveConnect(21, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
+                                               passwd: Array(repeating: 0, count: 16), readOnly: true), now: e.follower.now)
+        guard case .connect(21, let response)? = e.follower.output.take().first else { Issue.record("no session"); return }
+        #expect(response.readOnly == true)
+        core.receive(21, ClientRequest(xid: 1, op: .exists, body: .exists(ExistsRequest(path: "/kept", watch: false))), now: e.follower.now)
+        core.receive(21, ClientRequest(xid: 2, op: .create, body: .create(CreateRequest(path: "/new", data: [], acl: ACL.openACLUnsafe, flags: 0))),
+                     now: e.follower.now)
+        let replies = e.follower.output.take()
+        if case .reply(21, 1, let err, _) = replies[0] { #expect(err == .ok) } else { Issue.record("\(replies)") }
+        if case .reply(21, 2, let err, _) = replies[1] { #expect(err == .notReadOnly) } else { Issue.record("\(replies)") }
+        var environment = ServerEnvironment()
+        environment.whitelist = ["*"]
+        #expect(core.fourLetterWord(.isro, environment: environment, now: e.follower.now) == "ro")
+        // Back in the ensemble, the read-only clients go.
+        core.becomeLearner(observer: false)
+        #expect(e.follower.output.take().contains(.close(21)))
+    }
 }

@@ -255,4 +255,46 @@ final class EnsembleFixture: @unchecked Sendable {
         await zk.close()
         await e.stopAll()
     }
+
+    @Test func aMemberWithoutQuorumServesReadOnlyClientsWhenEnabled() async throws {
+        let e = try EnsembleFixture(size: 3, extra: "readonlymode.enabled=true")
+        defer { Task { await e.stopAll() } }
+        for i in 0..<3 { try await e.start(i) }
+        let leader = try await e.waitForLeader()
+        let writer = try await e.client(e.host(leader))
+        _ = try await writer.create("/ro", data: [1])
+        _ = try await writer.sync("/")
+        await writer.close()
+        let survivor = (leader + 1) % 3
+        for i in 0..<3 where i != survivor { try await e.stop(i) }
+        // Apache waits max(2 s, tickTime) without quorum before it serves read-only clients.
+        let deadline = Date().addingTimeInterval(15)
+        var mode: String?
+        while Date() < deadline {
+            mode = await e.mode(survivor)
+            if mode == "read-only" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(mode == "read-only")
+        var configuration = ZooKeeperClient.Configuration(connectString: e.host(survivor), sessionTimeout: .seconds(4), readOnly: true)
+        configuration.shuffleHosts = false
+        let reader = try await ZooKeeperClient.connect(configuration)
+        #expect(reader.state == .connectedReadOnly)
+        #expect(try await reader.getData("/ro").data == [1])
+        do {
+            _ = try await reader.create("/nope")
+            Issue.record("a write succeeded in read-only mode")
+        } catch let error as ZooKeeperError {
+            #expect(error.code == .notReadOnly)
+        }
+        await reader.close()
+        // A client that does not ask for read-only is refused meanwhile.
+        await #expect(throws: (any Error).self) { _ = try await e.client(e.host(survivor), timeout: .seconds(1)) }
+        for i in 0..<3 where i != survivor { try await e.start(i) }
+        _ = try await e.waitForLeader()
+        let back = try await e.client(e.allHosts)
+        #expect(try await back.create("/rw-again") == "/rw-again")
+        await back.close()
+        await e.stopAll()
+    }
 }

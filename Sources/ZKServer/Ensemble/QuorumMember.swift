@@ -37,6 +37,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         self.eventLoop = eventLoop
         peer = ZabPeer(config: settings.zab, state: state)
         core.stopServing()
+        notServingSince = SystemClock.now().monotonicMillis
         core.setEnsembleConfig(settings.configText)
         core.replication = self
         core.logSink = self
@@ -69,9 +70,17 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
 
     // MARK: Inputs
 
+    /// When this member lost its quorum (for read-only mode, which Apache starts after max(2 s, tickTime)).
+    private var notServingSince: Int64?
+
     func tick() {
         peer.tick()
         network.tick()
+        if config.readOnlyModeEnabled, core.role == .notServing, let since = notServingSince,
+           SystemClock.now().monotonicMillis - since >= max(2000, Int64(config.tickTime)) {
+            FileDescriptorOutput.standardError("zkserver: no quorum; serving read-only clients\n")
+            core.enterReadOnly()
+        }
         drive()
     }
 
@@ -292,13 +301,18 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         FileDescriptorOutput.standardError("zkserver: \(event) (zxid 0x\(String(peer.lastLogged.rawValue, radix: 16)))\n")
         switch event {
         case .leading(let epoch):
+            notServingSince = nil
             core.becomeLeader(epoch: epoch, now: SystemClock.now())
         case .following:
+            notServingSince = nil
             forwardedSyncs = []
             core.becomeLearner(observer: settings.isObserver)
         case .stateChanged(.looking), .stopped:
             forwardedSyncs = []
-            core.stopServing()
+            if core.role != .readOnly {
+                core.stopServing()
+                notServingSince = notServingSince ?? SystemClock.now().monotonicMillis
+            }
             for id in settings.members.keys where id != settings.myId { network.closeLearnerConnection(id) }
         case .stateChanged:
             break
