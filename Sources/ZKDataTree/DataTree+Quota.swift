@@ -5,10 +5,12 @@
 extension DataTree {
     static let quotaLimitsName = "zookeeper_limits"
     static let quotaStatsName = "zookeeper_stats"
+    /// "/zookeeper/quota/": the prefix of every quota node (built once; it is checked on every create).
+    static let quotaPrefix = quotaPath + "/"
 
     /// Called after a node was created; `dataLength` is its data's size.
     func quotaNodeCreated(_ path: String, parentPath: String, name: String, dataLength: Int) {
-        if parentPath.hasPrefix(Self.quotaPath + "/") {
+        if parentPath.hasPrefix(Self.quotaPrefix) {
             let quotaOf = String(parentPath.dropFirst(Self.quotaPath.count))
             if name == Self.quotaLimitsName { quotaRoots.insert(quotaOf) }
             if name == Self.quotaStatsName { recomputeQuotaUsage(quotaOf) }
@@ -17,7 +19,7 @@ extension DataTree {
     }
 
     func quotaNodeDeleted(_ path: String, parentPath: String, name: String, dataLength: Int) {
-        if name == Self.quotaLimitsName && parentPath.hasPrefix(Self.quotaPath + "/") {
+        if name == Self.quotaLimitsName && parentPath.hasPrefix(Self.quotaPrefix) {
             quotaRoots.remove(String(parentPath.dropFirst(Self.quotaPath.count)))
         }
         adjustQuotaUsage(below: path, bytes: -dataLength, count: -1)
