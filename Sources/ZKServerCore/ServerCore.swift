@@ -116,13 +116,8 @@ public final class ServerCore {
             }
             sessions.updateTimeout(sessionId, timeout: timeout, now: now.monotonicMillis)
         }
-        connection.sessionId = sessionId
-        connection.sessionTimeout = timeout
-        connection.handshakeDone = true
-        connections[id] = connection
-        sessionConnections[sessionId] = id
-        let response = ConnectResponse(timeOut: timeout, sessionId: sessionId, passwd: SessionPassword.generate(for: sessionId),
-                                       readOnly: mirrorsReadOnly ? false : nil)
+        let response = establish(id, connection, sessionId: sessionId, timeout: timeout, readOnly: mirrorsReadOnly ? false : nil)
+        guard let connection = connections[id] else { return }
         if request.sessionId == 0 && role.isLearner {
             // The leader tracks every session: it creates this one, and the client hears of it on commit.
             forward(id, ClientRequest(xid: 0, op: .createSession, body: .unknown), connection: connection, sessionTimeout: timeout,
@@ -148,7 +143,7 @@ public final class ServerCore {
 
     /// Read-only mode: only clients that asked for it, with sessions of this server's own (not replicated).
     private func connectReadOnly(_ id: ConnectionID, _ request: ConnectRequest, now: Now) {
-        guard var connection = connections[id], request.readOnly == true else { return closeConnection(id) }
+        guard let connection = connections[id], request.readOnly == true else { return closeConnection(id) }
         if request.lastZxidSeen > tree.lastProcessedZxid { return closeConnection(id) }
         let timeout = settings.negotiate(request.timeOut)
         var sessionId = request.sessionId
@@ -159,13 +154,19 @@ public final class ServerCore {
             return closeConnection(id)
         }
         sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
+        send(id, connectResponse: establish(id, connection, sessionId: sessionId, timeout: timeout, readOnly: true))
+    }
+
+    /// Binds the connection to its session; returns the response the client gets when it may proceed.
+    private func establish(_ id: ConnectionID, _ connection: ConnectionState, sessionId: Int64, timeout: Int32,
+                           readOnly: Bool?) -> ConnectResponse {
+        var connection = connection
         connection.sessionId = sessionId
         connection.sessionTimeout = timeout
         connection.handshakeDone = true
         connections[id] = connection
         sessionConnections[sessionId] = id
-        send(id, connectResponse: ConnectResponse(timeOut: timeout, sessionId: sessionId,
-                                                  passwd: SessionPassword.generate(for: sessionId), readOnly: true))
+        return ConnectResponse(timeOut: timeout, sessionId: sessionId, passwd: SessionPassword.generate(for: sessionId), readOnly: readOnly)
     }
 
     func send(_ id: ConnectionID, connectResponse: ConnectResponse) {
