@@ -45,6 +45,9 @@ class EnsembleError(Exception):
     pass
 
 
+_HANDED_OUT = set()
+
+
 def free_ports(n):
     """n distinct free TCP ports on 127.0.0.1 (all bound at once so they differ). They come from below the
     kernel's ephemeral range (net.ipv4.ip_local_port_range starts at 32768), so an outgoing connection
@@ -54,6 +57,9 @@ def free_ports(n):
     try:
         while len(ports) < n:
             port = rng.randrange(10000, 19990)
+            # Never hand a port out twice in one run: a server of an earlier ensemble may still be exiting.
+            if port in _HANDED_OUT:
+                continue
             s = socket.socket()
             try:
                 s.bind(("127.0.0.1", port))
@@ -62,6 +68,7 @@ def free_ports(n):
                 continue
             socks.append(s)
             ports.append(port)
+            _HANDED_OUT.add(port)
     finally:
         for s in socks:
             s.close()
