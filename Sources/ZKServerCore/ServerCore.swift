@@ -37,7 +37,9 @@ public final class ServerCore {
     /// Leader: the member each session's client is connected to, as far as the leader knows.
     var sessionOwners: [Int64: Int64] = [:]
     /// Set in an ensemble: what mntr reports about the peers.
-    public var ensembleStatus: EnsembleStatus?
+    /// Asked only when a four-letter word needs it, so the replication path does no bookkeeping for mntr.
+    public var ensembleStatusProvider: (() -> EnsembleStatus)?
+    public var ensembleStatus: EnsembleStatus? { ensembleStatusProvider?() }
     /// Learner: sessions its clients used since the last report to the leader.
     var touchedSessions: Set<Int64> = []
 

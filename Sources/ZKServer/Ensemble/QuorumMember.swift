@@ -52,6 +52,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             drive()
         }
         network.delegate = self
+        core.ensembleStatusProvider = { [unowned self] in currentStatus() }
     }
 
     /// What recovery found, as the Zab peer starts from it.
@@ -180,7 +181,6 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             for event in ready.events { handle(event) }
             current = nil
         }
-        refreshStatus()
         log.commitIfNeeded()
         network.flush()
         afterDrive()
@@ -262,7 +262,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             """
     }()
 
-    private func refreshStatus() {
+    private func currentStatus() -> EnsembleStatus {
         var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: settings.zab.participants.count)
         status.confSection = confSection
         if let since = core.leaderSince { status.leaderUptimeMillis = SystemClock.now().monotonicMillis - since.monotonicMillis }
@@ -271,7 +271,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             status.syncedFollowers = summary.syncedFollowers
             status.syncedObservers = summary.syncedObservers
         }
-        core.ensembleStatus = status
+        return status
     }
 
     private func send(_ outgoing: Outgoing) {
