@@ -59,13 +59,21 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
     }
 }
 
+extension ServerCore {
+    /// A socket opens and sends its ConnectRequest (a new session unless `session` is given).
+    func open(_ id: ConnectionID, now: Now, session: Int64 = 0, passwd: [UInt8] = Array(repeating: 0, count: 16),
+              readOnly: Bool = false) {
+        connectionOpened(id, remoteHost: "127.0.0.1", remotePort: Int(id), now: now)
+        receiveConnect(id, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: session, passwd: passwd, readOnly: readOnly),
+                       now: now)
+    }
+}
+
 @Suite struct ReplicatedCoreTests {
     @Test func aFollowersClientWritesThroughTheLeader() throws {
         let e = TwoCoreEnsemble()
         // The session is created by the leader; the client hears of it only on commit.
-        e.follower.core.connectionOpened(7, remoteHost: "127.0.0.1", remotePort: 7, now: e.follower.now)
-        e.follower.core.receiveConnect(7, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        e.follower.core.open(7, now: e.follower.now)
         #expect(e.follower.output.take().isEmpty)
         #expect(e.proposed.count == 1 && e.proposed[0].header.zxid == (1 << 32) + 1)
         e.commitAll()
@@ -92,9 +100,7 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
 
     @Test func errorsAndSyncAndCloseComeBackToTheFollowersClient() throws {
         let e = TwoCoreEnsemble()
-        e.follower.core.connectionOpened(7, remoteHost: "127.0.0.1", remotePort: 7, now: e.follower.now)
-        e.follower.core.receiveConnect(7, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        e.follower.core.open(7, now: e.follower.now)
         e.commitAll()
         _ = e.follower.output.take()
         // NoNode is decided by the leader and committed as an error transaction.
@@ -124,17 +130,13 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
         e.leader.core.tick(now: e.leader.now)
         #expect(e.proposed.count == 1)
         e.follower.core.stopServing()
-        e.follower.core.connectionOpened(9, remoteHost: "127.0.0.1", remotePort: 9, now: e.follower.now)
-        e.follower.core.receiveConnect(9, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        e.follower.core.open(9, now: e.follower.now)
         #expect(e.follower.output.take() == [.close(9)])
     }
 
     @Test func writesFromAMemberTheSessionLeftCloseThatConnection() throws {
         let e = TwoCoreEnsemble()
-        e.follower.core.connectionOpened(7, remoteHost: "127.0.0.1", remotePort: 7, now: e.follower.now)
-        e.follower.core.receiveConnect(7, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                                         passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        e.follower.core.open(7, now: e.follower.now)
         e.commitAll()
         guard case .connect(7, let response)? = e.follower.output.take().first else { Issue.record("no session"); return }
         // The client resumes its session on the leader: the follower's old connection may no longer write.
@@ -145,9 +147,7 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
         #expect(e.follower.output.take() == [.close(7)])
         #expect(e.leader.core.tree.node("/moved") == nil)
         // Back on the follower (it revalidates with the leader), writes go through again.
-        e.follower.core.connectionOpened(8, remoteHost: "127.0.0.1", remotePort: 8, now: e.follower.now)
-        e.follower.core.receiveConnect(8, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: response.sessionId,
-                                                         passwd: response.passwd, readOnly: false), now: e.follower.now)
+        e.follower.core.open(8, now: e.follower.now, session: response.sessionId, passwd: response.passwd)
         _ = e.follower.output.take()
         e.follower.core.receive(8, ClientRequest(xid: 2, op: .create, body: .create(CreateRequest(path: "/back", data: [], acl: ACL.openACLUnsafe, flags: 0))),
                                 now: e.follower.now)
@@ -157,9 +157,7 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
 
     @Test func readOnlyModeServesReadOnlyClientsOnly() throws {
         let e = TwoCoreEnsemble()
-        e.leader.core.connectionOpened(1, remoteHost: "127.0.0.1", remotePort: 1, now: e.leader.now)
-        e.leader.core.receiveConnect(1, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                                       passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.leader.now)
+        e.leader.core.open(1, now: e.leader.now)
         e.commitAll()
         e.leader.core.receive(1, ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/kept", data: [], acl: ACL.openACLUnsafe, flags: 0))),
                               now: e.leader.now)
@@ -169,14 +167,10 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
         core.stopServing()
         core.enterReadOnly()
         // A client that did not ask for read-only is refused.
-        core.connectionOpened(20, remoteHost: "127.0.0.1", remotePort: 20, now: e.follower.now)
-        core.receiveConnect(20, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                               passwd: Array(repeating: 0, count: 16), readOnly: false), now: e.follower.now)
+        core.open(20, now: e.follower.now)
         #expect(e.follower.output.take() == [.close(20)])
         // One that did gets a read-only session: reads work, writes answer NotReadOnly.
-        core.connectionOpened(21, remoteHost: "127.0.0.1", remotePort: 21, now: e.follower.now)
-        core.receiveConnect(21, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0,
-                                               passwd: Array(repeating: 0, count: 16), readOnly: true), now: e.follower.now)
+        core.open(21, now: e.follower.now, readOnly: true)
         guard case .connect(21, let response)? = e.follower.output.take().first else { Issue.record("no session"); return }
         #expect(response.readOnly == true)
         core.receive(21, ClientRequest(xid: 1, op: .exists, body: .exists(ExistsRequest(path: "/kept", watch: false))), now: e.follower.now)
