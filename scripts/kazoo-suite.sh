@@ -85,9 +85,37 @@ esac
 cd "$SRC"
 echo "kazoo-suite: mode=$MODE cluster=$SIZE ports from $ZOOKEEPER_PORT_OFFSET, tree $SRC"
 start=$(date +%s)
+LOG="$CACHE/last-$MODE-$SIZE.log"; rm -f "$CACHE/last-$MODE-$SIZE-rerun.log"
+run_pytest() {  # run_pytest LOGFILE [pytest args]: prints what matters, returns pytest's status
+  local log="$1"; shift
+  # Clients some tests leave running keep retrying while the interpreter exits; their lines
+  # come after pytest's summary and would push it out of a CI log's tail.
+  "$VENV/bin/python" -m pytest -p no:cacheprovider -o log_cli=false -q -rfEs --color=no \
+    --timeout=180 "$@" 2>&1 | tee "$log" | grep -vE "^\s*$" \
+    | awk 'done { next } { print } /^=+ .* in [0-9.]+s/ { done = 1 }' | tail -n 60
+  return "${PIPESTATUS[0]}"
+}
+failed_tests() { sed -nE 's/^(FAILED|ERROR) ([^ ]+::[^ ]+).*/\2/p' "$1" | sort -u; }
+
 set +e
-"$VENV/bin/python" -m pytest kazoo/tests -p no:cacheprovider -o log_cli=false -q -rfEs \
-  --timeout=180 "$@" 2>&1 | tee "$CACHE/last-$MODE-$SIZE.log" | grep -vE "^\s*$" | tail -n 60
-rc=${PIPESTATUS[0]}
-echo "kazoo-suite: exit $rc after $(( $(date +%s) - start )) s (full log: $CACHE/last-$MODE-$SIZE.log)"
+run_pytest "$LOG" kazoo/tests "$@"
+rc=$?
+# kazoo's suite has tests that give a few threads 100-200 ms to finish; on a loaded
+# machine one of them occasionally misses. Failures are rerun once, on their own, and
+# reported either way, so a real failure still fails and a timing miss stays visible.
+if [ "$rc" = 1 ] && [ "${KAZOO_RERUN:-1}" = 1 ]; then
+  mapfile -t failed < <(failed_tests "$LOG")
+  echo "kazoo-suite: first run failed: ${failed[*]:-(no test named)}"
+  if [ "${#failed[@]}" -gt 0 ] && [ "${#failed[@]}" -le 5 ]; then
+    echo "kazoo-suite: rerunning them once"
+    run_pytest "$CACHE/last-$MODE-$SIZE-rerun.log" "${failed[@]}"
+    rc=$?
+    [ "$rc" = 0 ] && echo "kazoo-suite: passed on rerun (timing misses, not failures): ${failed[*]}"
+  fi
+fi
+if [ "$rc" != 0 ]; then
+  echo "kazoo-suite: failures:"
+  cat "$LOG" "$CACHE/last-$MODE-$SIZE-rerun.log" 2>/dev/null | grep -E "^(FAILED|ERROR) |^=+ .* in [0-9.]+s" || true
+fi
+echo "kazoo-suite: exit $rc after $(( $(date +%s) - start )) s (full log: $LOG)"
 exit $rc
