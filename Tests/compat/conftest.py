@@ -30,6 +30,7 @@ sys.path.insert(0, HERE)
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 from compat_util import Ctx, four_letter, wait_listening, free_port  # noqa: E402
+import apache_clients  # noqa: E402
 
 # Both servers run their container/TTL reaper every CONTAINER_CHECK_MS (default 60 s), so that
 # scenarios can observe reaping. Apache reads znode.container.checkIntervalMs only as a Java
@@ -146,32 +147,17 @@ def servers():
         s.close()
 
 
-JAVA_SRC = os.path.join(HERE, "java", "CompatScenarios.java")
-# zookeeper.jar's manifest Class-Path brings zookeeper-jute, netty, slf4j-api...; slf4j-nop
-# silences the client's logging.
-JAVA_CP = ["/usr/share/java/zookeeper.jar", "/usr/share/java/slf4j-nop.jar"]
-
-
 @pytest.fixture(scope="session")
 def java_scenarios():
     """Compiles java/CompatScenarios.java once per session; yields the java command prefix
     (append HOST:PORT SCENARIO [BASE]). Skips when javac or the client jar is missing."""
-    javac, java = shutil.which("javac"), shutil.which("java")
-    if not javac or not java or not os.path.isfile(JAVA_CP[0]):
-        pytest.skip("javac/java or %s not available" % JAVA_CP[0])
-    out = tempfile.mkdtemp(prefix="zk-compat-java-")
+    if not apache_clients.java_available():
+        pytest.skip("javac/java or %s not available" % apache_clients.JAVA_CP[0])
+    program = apache_clients.JavaScenarios()
     try:
-        # -proc:none -implicit:none: do not compile sources found on the jars' Class-Path
-        p = subprocess.run([javac, "-proc:none", "-implicit:none", "-nowarn", "-d", out,
-                            "-cp", JAVA_CP[0], JAVA_SRC],
-                           capture_output=True, text=True, timeout=120)
-        assert p.returncode == 0, "javac failed:\n" + p.stdout + p.stderr
-        cp = ":".join([out] + [j for j in JAVA_CP if os.path.isfile(j)])
-        yield [java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-               "-Dzookeeper.sasl.client=false", "-Dcompat.timeoutMs=60000",
-               "-cp", cp, "CompatScenarios"]
+        yield program.cmd
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        program.close()
 
 
 def _run(fn, hosts):

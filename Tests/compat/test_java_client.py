@@ -14,33 +14,15 @@ import subprocess
 import pytest
 
 from conftest import _diff
-
-SCENARIOS = ["container", "ttl", "persistent_watch", "persistent_recursive_watch",
-             "persistent_mixed_modes",
-             "remove_watches", "ephemerals", "all_children_number", "whoami", "multi",
-             "create2", "exists_watch", "sync", "chroot"]
-
-TIMEOUT = 90  # per java process; the program itself gives up after 60 s (exit 3)
-
-
-def _start(cmd, hosts, name):
-    return subprocess.Popen(cmd + [hosts, name, "/java-" + name], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+from apache_clients import (JAVA_SCENARIOS as SCENARIOS, ClientFailure, finish_java_scenario,
+                            start_java_scenario, stop_process)
 
 
 def _finish(p, who):
     try:
-        out, err = p.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
-        pytest.fail("%s: java scenario timed out after %d s\n%s" % (who, TIMEOUT, err[-3000:]))
-    if p.returncode != 0:
-        pytest.fail("%s: java scenario exited %d\n%s" % (who, p.returncode, err[-3000:]))
-    try:
-        return json.loads(out)
-    except ValueError:
-        pytest.fail("%s: output is not JSON:\n%s\n%s" % (who, out[-2000:], err[-2000:]))
+        return finish_java_scenario(p, who)
+    except ClientFailure as e:
+        pytest.fail(str(e))
 
 
 def test_scenario_list(java_scenarios):
@@ -50,8 +32,8 @@ def test_scenario_list(java_scenarios):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_java_scenario(name, servers, java_scenarios):
-    pa = _start(java_scenarios, servers.apache, name)
-    pz = _start(java_scenarios, servers.zkserver, name) if servers.zkserver else None
+    pa = start_java_scenario(java_scenarios, servers.apache, name)
+    pz = start_java_scenario(java_scenarios, servers.zkserver, name) if servers.zkserver else None
     try:
         a = _finish(pa, "apache")
         dump = os.environ.get("ZK_COMPAT_DUMP")
@@ -63,8 +45,6 @@ def test_java_scenario(name, servers, java_scenarios):
             pytest.skip("zkserver not available (%s); Apache side ran OK" % servers.zkserver_bin)
         z = _finish(pz, "zkserver")
     finally:
-        for p in (pa, pz):
-            if p is not None and p.poll() is None:
-                p.kill()
-                p.wait()
+        stop_process(pa)
+        stop_process(pz)
     assert z == a, "zkserver result differs from Apache's:\n" + _diff(a, z)

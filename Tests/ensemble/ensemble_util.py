@@ -7,6 +7,8 @@ import time
 from kazoo.client import KazooClient
 from kazoo.protocol.states import KazooState
 
+from zkensemble import NOT_SERVING
+
 TIMINGS = []   # (test, what, seconds), printed in the terminal summary by conftest.py
 
 
@@ -171,6 +173,29 @@ def check_all_servers(e, acked, prefix="/load", sids=None):
         zk.stop()
         zk.close()
     return e.wait_agree(sids, timeout=30)
+
+
+def finish_and_check(e, w, leader=None):
+    """The end of every fault scenario: 50 more acknowledged writes, the load stopped, the
+    leader unchanged (when given), and check_all_servers on what the load acknowledged."""
+    w.wait_more(50)
+    w.stop()
+    if leader is not None:
+        assert e.leader() == leader, e.describe()
+    return check_all_servers(e, w.acked)
+
+
+def is_not_serving(e, sid):
+    return e.fourlw(sid, "srvr") == NOT_SERVING + "\n"
+
+
+def wait_not_serving(e, sids, timeout=20):
+    """Waits until every server in sids answers srvr with Apache's not-serving line."""
+    end = time.time() + timeout
+    while time.time() < end and not all(is_not_serving(e, sid) for sid in sids):
+        time.sleep(0.1)
+    for sid in sids:
+        assert is_not_serving(e, sid), "server %d still serving after %ss: %r" % (sid, timeout, e.fourlw(sid, "srvr"))
 
 
 def wait_connected(zk, timeout=30):

@@ -2,17 +2,7 @@
 proxied: clients still reach every server)."""
 import time
 
-from ensemble_util import check_all_servers, record_timing
-from zkensemble import NOT_SERVING
-
-
-def wait_not_serving(e, sid, timeout=20):
-    end = time.time() + timeout
-    while time.time() < end:
-        if e.fourlw(sid, "srvr") == NOT_SERVING + "\n":
-            return
-        time.sleep(0.1)
-    raise AssertionError("server %d still serving after %ss: %r" % (sid, timeout, e.fourlw(sid, "srvr")))
+from ensemble_util import finish_and_check, is_not_serving, record_timing, wait_not_serving
 
 
 def test_isolated_leader(make_ensemble, write_load, request):
@@ -25,20 +15,17 @@ def test_isolated_leader(make_ensemble, write_load, request):
     e.proxy.isolate(old)            # blackhole: no resets, only silence
     new, t_leader = e.wait_new_leader(old, sids=others, timeout=30)
     record_timing(request, "leader isolated -> srvr shows new leader", t_leader)
-    wait_not_serving(e, old)        # the cut-off leader gives up and stays LOOKING
+    wait_not_serving(e, [old])      # the cut-off leader gives up and stays LOOKING
     record_timing(request, "leader isolated -> old leader not serving", time.time() - t0)
     t_write = w.first_ack_started_after(t0, timeout=30)
     record_timing(request, "leader isolated -> first acknowledged write", t_write)
     w.wait_more(100)
-    assert e.fourlw(old, "srvr") == NOT_SERVING + "\n"
+    assert is_not_serving(e, old)
     t1 = time.time()
     e.proxy.heal()
     assert e.wait_server(old, modes=("follower",), timeout=30) == "follower"
     record_timing(request, "healed -> old leader follows", time.time() - t1)
-    w.wait_more(50)
-    w.stop()
-    assert e.leader() == new
-    check_all_servers(e, w.acked)
+    finish_and_check(e, w, leader=new)
 
 
 def test_isolated_follower(make_ensemble, write_load, request):
@@ -49,7 +36,7 @@ def test_isolated_follower(make_ensemble, write_load, request):
     f = e.followers()[0]
     t0 = time.time()
     e.proxy.isolate(f)
-    wait_not_serving(e, f)
+    wait_not_serving(e, [f])
     record_timing(request, "follower isolated -> follower not serving", time.time() - t0)
     w.wait_more(100)
     assert e.leader() == leader
@@ -57,6 +44,4 @@ def test_isolated_follower(make_ensemble, write_load, request):
     t1 = time.time()
     assert e.wait_server(f, modes=("follower",), timeout=30) == "follower"
     record_timing(request, "healed -> follower follows again", time.time() - t1)
-    w.wait_more(50)
-    w.stop()
-    check_all_servers(e, w.acked)
+    finish_and_check(e, w, leader=leader)

@@ -250,7 +250,8 @@ class Ensemble:
     def command(self, s):
         cfg = os.path.join(s.dir, "zoo.cfg")
         if self.impl == "zkserver":
-            return [self.zkserver_bin, cfg]
+            # zkserver takes Apache's -Dkey=value system properties as arguments
+            return [self.zkserver_bin] + [f for f in self.jvm_flags if f.startswith("-D")] + [cfg]
         heap = os.environ.get("ZK_JVM_HEAP_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").split()
         return (["java"] + heap + ["-Dzookeeper.admin.enableServer=false"] + self.jvm_flags +
                 ["-Dlog4j.configuration=file:%s" % os.path.join(s.dir, "log4j.properties"),
