@@ -4,6 +4,9 @@ import PackageDescription
 // Strict settings applied to every target in one place.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Debug builds (every test run) keep the runtime exclusivity checks that catch overlapping
+    // accesses; release builds drop them from every class-property access on the hot path.
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")

@@ -120,39 +120,27 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         takeSnapshot(core)
     }
 
-    /// Starts a fuzzy snapshot: a new log file for what follows, the tree serialized a few thousand nodes
-    /// per event-loop turn, the file written on its own thread.
+    /// Starts a snapshot: a new log file for what follows, the tree's fields copied in one pass here,
+    /// then serialized and written on the snapshot thread while the loop goes on serving.
     func takeSnapshot(_ core: ServerCore) {
         transactionsSinceSnapshot = 0
         snapshotThreshold = snapCount / 2 + Int.random(in: 0..<max(1, snapCount / 2))
         snapshotInFlight = true
         let sessions = core.sessions.sessions.values.sorted { $0.id < $1.id }.map { (id: $0.id, timeout: $0.timeout) }
-        let serializer = SnapshotSerializer(tree: core.tree, sessions: sessions)
+        let capture = SnapshotCapture(tree: core.tree, sessions: sessions)
         let writer = self.writer
         logThread.runIfActive(eventLoop: eventLoop) { try writer.roll() }.whenFailure { error in
             fatalError("zkserver: transaction log roll failed: \(error)")
         }
-        continueSnapshot(serializer)
-    }
-
-    private func continueSnapshot(_ serializer: SnapshotSerializer) {
-        var serializer = serializer
-        // Small steps keep the stall each one adds to request latency well under a millisecond.
-        guard serializer.step(budget: 1_000) else {
-            // The serializer holds the (non-Sendable) tree; it never leaves this event loop.
-            let next = NIOLoopBound(serializer, eventLoop: eventLoop)
-            eventLoop.execute { [self] in continueSnapshot(next.value) }
-            return
-        }
-        let bytes = serializer.finish()
-        let zxid = serializer.startZxid
         let directory = snapshotDirectory
-        snapshotThread.runIfActive(eventLoop: eventLoop) {
-            try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: zxid), directory: directory, bytes)
+        snapshotThread.runIfActive(eventLoop: eventLoop) { () throws -> ByteBuffer in
+            let bytes = capture.serialize()
+            try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: capture.zxid), directory: directory, bytes)
+            return bytes
         }.whenComplete { [self] result in
             snapshotInFlight = false
             switch result {
-            case .success: onSnapshot(zxid, bytes)
+            case .success(let bytes): onSnapshot(capture.zxid, bytes)
             case .failure(let error):
                 // The log still holds everything; a failed snapshot only costs restart time.
                 FileDescriptorOutput.standardError("zkserver: snapshot failed: \(error)\n")

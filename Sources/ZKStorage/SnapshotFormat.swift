@@ -36,11 +36,9 @@ public enum SnapshotFormat {
         }
     }
 
-    /// Serializes the whole tree at once (tests and tools); the server uses `SnapshotSerializer` in steps.
+    /// Serializes the whole tree at once (tests and tools; the server serializes its capture off the event loop).
     public static func serialize(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], into b: inout ByteBuffer) {
-        var serializer = SnapshotSerializer(tree: tree, sessions: sessions)
-        while !serializer.step(budget: Int.max) {}
-        b.writeImmutableBuffer(serializer.finish())
+        b.writeImmutableBuffer(SnapshotCapture(tree: tree, sessions: sessions).serialize())
     }
 
     /// The checksum and trailer that close a snapshot: the Adler32 of everything before, then "/".

@@ -103,7 +103,7 @@ class Servers:
                                % (self.zkserver_bin, cfg, port, p.poll(), tail))
         return "127.0.0.1:%d" % port
 
-    def close(self):
+    def close_zkservers(self):
         for p in self._procs:
             if p.poll() is None:
                 p.terminate()
@@ -112,6 +112,9 @@ class Servers:
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
+
+    def close(self):
+        self.close_zkservers()
         for d in self._apache_dirs:
             subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d],
                            stdout=subprocess.DEVNULL)

@@ -4,9 +4,9 @@ import ZKDataTree
 import ZKProtocol
 @testable import ZKStorage
 
-/// A snapshot written in steps while transactions keep arriving, plus the log after its start zxid,
-/// must rebuild exactly the live tree.
-@Suite struct FuzzySnapshotTests {
+/// A snapshot is the tree as it was when captured, however the tree moves on while the capture is
+/// serialized; with the log after its zxid it rebuilds exactly the live tree.
+@Suite struct SnapshotCaptureTests {
     struct NoWatches: WatchSink { mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {} }
 
     /// Deterministic mixed workload of transactions valid for the tree as it stands (as the server's
@@ -48,31 +48,58 @@ import ZKProtocol
     }
 
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
-    func steppedSnapshotPlusReplayEqualsLiveTree(seed: UInt64) throws {
+    func captureIsExactAndReplayRebuildsTheLiveTree(seed: UInt64) throws {
         let live = DataTree()
+        let asCaptured = DataTree()
         var sink = NoWatches()
         var workload = Workload(rng: seed &* 0x9E37_79B9_7F4A_7C15 | 1, zxid: 0)
-        for _ in 0..<400 { _ = live.apply(workload.nextTxn(for: live), sink: &sink) }
-        var serializer = SnapshotSerializer(tree: live, sessions: [])
-        var during: [Transaction] = []
-        while !serializer.step(budget: 3) {
-            // Transactions land between steps, as on the server's event loop.
-            for _ in 0..<2 {
-                let txn = workload.nextTxn(for: live)
-                during.append(txn)
-                _ = live.apply(txn, sink: &sink)
-            }
-        }
-        for _ in 0..<50 {
+        for _ in 0..<400 {
             let txn = workload.nextTxn(for: live)
-            during.append(txn)
+            _ = live.apply(txn, sink: &sink)
+            _ = asCaptured.apply(txn, sink: &sink)
+        }
+        let capture = SnapshotCapture(tree: live, sessions: [(7, 30_000)])
+        #expect(capture.zxid == live.lastProcessedZxid && capture.nodeCount == live.nodes.count)
+        var after: [Transaction] = []
+        for _ in 0..<80 {
+            // The event loop goes on applying while the snapshot thread serializes.
+            let txn = workload.nextTxn(for: live)
+            after.append(txn)
             _ = live.apply(txn, sink: &sink)
         }
-        #expect(during.count > 20)
-        let contents = try SnapshotFormat.deserialize(serializer.finish())
+        let contents = try SnapshotFormat.deserialize(capture.serialize())
+        #expect(contents.sessions.map(\.id) == [7])
         let restored = DataTree()
-        restored.load(nodes: contents.nodes, lastProcessedZxid: serializer.startZxid)
-        for t in during where t.zxid > restored.lastProcessedZxid { _ = restored.apply(t, sink: &sink) }
+        restored.load(nodes: contents.nodes, lastProcessedZxid: capture.zxid)
+        assertSame(asCaptured, restored)
+        for txn in after { _ = restored.apply(txn, sink: &sink) }
         assertSame(live, restored)
+    }
+
+    @Test func nodesAreWrittenDepthFirst() throws {
+        let tree = DataTree()
+        var sink = NoWatches()
+        var zxid: Int64 = 0
+        for path in ["/a", "/a-x", "/a.b", "/a/b", "/a/b/c", "/a/b-", "/ab", "/a-x/y", "/a/b/c/d"] {
+            zxid += 1
+            let body = TxnBody.create(CreateTxn(path: path, data: Array(path.utf8), acl: ACL.openACLUnsafe, ephemeral: false, parentCVersion: -1))
+            _ = tree.apply(StorageFixtures.txn(body, zxid: zxid), sink: &sink)
+        }
+        let paths = SnapshotCapture(tree: tree, sessions: []).depthFirstPaths()
+        #expect(Set(paths) == Set(tree.nodes.keys) && paths.count == tree.nodes.count && paths.first == "/")
+        // Depth first: every node's parent is on the chain of ancestors of the node written before it.
+        var ancestors: [String] = []
+        for path in paths.dropFirst() {
+            let parent = ZNodePath.parentKey(of: path)!
+            while let top = ancestors.last, top != parent { ancestors.removeLast() }
+            #expect(ancestors.last == parent || parent == "/", "\(path) is not under the chain \(ancestors)")
+            if parent == "/" { ancestors = [] }
+            ancestors.append(path)
+        }
+        var bytes = ByteBuffer()
+        SnapshotFormat.serialize(tree: tree, sessions: [], into: &bytes)
+        let restored = DataTree()
+        restored.load(nodes: try SnapshotFormat.deserialize(bytes).nodes, lastProcessedZxid: zxid)
+        assertSame(tree, restored)
     }
 }
