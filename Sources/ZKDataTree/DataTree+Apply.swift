@@ -55,7 +55,7 @@ extension DataTree {
             return .setData(node.fullStat)
         case .setACL(let t):
             guard let node = nodes[t.path] else { return .error(.noNode) }
-            node.acl = t.acl
+            node.acl = aclLists.intern(t.acl)
             node.stat.aversion = t.version
             return .setACL(node.fullStat)
         case .check:
@@ -109,7 +109,7 @@ extension DataTree {
         stat.czxid = zxid; stat.mzxid = zxid; stat.pzxid = zxid
         stat.ctime = time; stat.mtime = time
         stat.ephemeralOwner = owner
-        let node = ZNode(data: data, acl: acl, stat: stat)
+        let node = ZNode(data: data, acl: aclLists.intern(acl), stat: stat)
         parent.children.insert(name)
         nodes[path] = node
         approximateDataSizeAdjust(path.utf8.count + (data?.count ?? 0))

@@ -18,6 +18,7 @@ public final class DataTree {
     /// Paths with a quota (a zookeeper_limits node under /zookeeper/quota); usually empty, so the write path
     /// pays one emptiness check.
     var quotaRoots: Set<String> = []
+    var aclLists = ACLInterner()
 
     public static let zookeeperPath = "/zookeeper"
     public static let quotaPath = "/zookeeper/quota"

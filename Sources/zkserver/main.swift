@@ -3,6 +3,7 @@ import ZKServer
 
 /// zkserver [-Dkey=value ...] path/to/zoo.cfg — as Apache's QuorumPeerMain takes it — or a data-dir tool.
 if let status = Tools.run(Array(CommandLine.arguments.dropFirst())) { exit(status) }
+keepLargeBuffersInTheirOwnMappings()
 var properties: [String: String] = [:]
 var configPath: String?
 // Apache reads these as JVM flags; accept them the same way from the environment and the command line.
@@ -53,3 +54,18 @@ do {
 }
 FileHandle.standardError.write(Data("zkserver: serving on \(config.clientPortAddress):\(server.boundPort ?? config.clientPort)\n".utf8))
 try await server.waitUntilClosed()
+
+/// glibc raises its mmap threshold to the size of the largest block freed (up to 32 MiB), so after the
+/// first snapshot buffer, buffers of that size come from the heap and their pages stay resident after
+/// free. A fixed threshold keeps every large buffer in its own mapping, returned to the system on free.
+func keepLargeBuffersInTheirOwnMappings() {
+    #if canImport(Glibc)
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+    if ProcessInfo.processInfo.environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = glibcMallopt(mmapThreshold, 128 << 10) }
+    #endif
+}
+
+#if canImport(Glibc)
+// <malloc.h> is not part of Swift's Glibc module.
+@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
