@@ -11,7 +11,7 @@ import ZKProtocol
 public struct SnapshotCapture: Sendable {
     public let zxid: Int64
     private let sessions: [SessionEntry]
-    private var entries: [Entry]
+    private let entries: [Entry]
 
     struct SessionEntry: Sendable { var id: Int64; var timeout: Int32 }
     struct Entry: Sendable {
