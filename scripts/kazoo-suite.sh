@@ -100,9 +100,10 @@ failed_tests() { sed -nE 's/^(FAILED|ERROR) ([^ ]+::[^ ]+).*/\2/p' "$1" | sort -
 set +e
 run_pytest "$LOG" kazoo/tests "$@"
 rc=$?
-# kazoo's suite has tests that give a few threads 100-200 ms to finish; on a loaded
-# machine one of them occasionally misses. Failures are rerun once, on their own, and
-# reported either way, so a real failure still fails and a timing miss stays visible.
+# kazoo's suite has tests that give a few threads 100-200 ms to finish. Failures are rerun
+# once, on their own, and named either way: a test that fails twice fails the run, and one
+# that passes on its rerun is printed for a look (a 200 ms wait per write through a follower
+# showed up first as test_concurrent_execution failing one run in three).
 if [ "$rc" = 1 ] && [ "${KAZOO_RERUN:-1}" = 1 ]; then
   mapfile -t failed < <(failed_tests "$LOG")
   echo "kazoo-suite: first run failed: ${failed[*]:-(no test named)}"
@@ -110,7 +111,7 @@ if [ "$rc" = 1 ] && [ "${KAZOO_RERUN:-1}" = 1 ]; then
     echo "kazoo-suite: rerunning them once"
     run_pytest "$CACHE/last-$MODE-$SIZE-rerun.log" "${failed[@]}"
     rc=$?
-    [ "$rc" = 0 ] && echo "kazoo-suite: passed on rerun (timing misses, not failures): ${failed[*]}"
+    [ "$rc" = 0 ] && echo "kazoo-suite: FAILED ONCE, passed on rerun: ${failed[*]}"
   fi
 fi
 if [ "$rc" != 0 ]; then
