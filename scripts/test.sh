@@ -25,7 +25,7 @@ echo "== durability: SIGKILL + simulated power cut under load"
 timeout 900 .venv/bin/pytest Tests/durability -q -rs || status=1
 
 # The same fault scenarios against a 3-server Apache ensemble (the reference) and a zkserver one.
-echo "== ensembles under faults: kill -9, SIGSTOP, partitions, observers, moving sessions (Apache and zkserver)"
+echo "== ensembles under faults (kill -9, SIGSTOP, partitions, observers, moving sessions) and with Apache's own clients (Apache and zkserver)"
 timeout 900 .venv/bin/pytest Tests/ensemble -q -rs -p no:cacheprovider --impl apache,zkserver || status=1
 
 # kazoo's own suite against a 3-server zkserver ensemble, its default. Deselected: dynamic reconfiguration,
