@@ -106,7 +106,8 @@ final class PeerNetwork: @unchecked Sendable {
         }
     }
 
-    /// Writes gathered since the last flush go out in one syscall per channel.
+    /// Writes gathered since the last flush go out in one syscall per channel. Runs by itself at the end of
+    /// the event-loop turn that wrote (see `write`); the member calls it sooner when it has finished a step.
     func flush() {
         for channel in dirtyChannels { channel.flush() }
         dirtyChannels.removeAll(keepingCapacity: true)
@@ -123,12 +124,14 @@ final class PeerNetwork: @unchecked Sendable {
     private func electionConnected(_ peer: Int64, _ channel: any Channel) {
         if let pending = pendingNotifications.removeValue(forKey: peer) {
             sendNotification(pending, on: channel)
-            flush()
         }
     }
 
+    /// Whatever part of the server wrote (a step of the peer, a tick, a client's request forwarded to the
+    /// leader), the packet leaves by the end of this event-loop turn, batched with the turn's other writes.
     private func write(_ buffer: ByteBuffer, to channel: any Channel) {
         channel.write(buffer, promise: nil)
+        if dirtyChannels.isEmpty { eventLoop.execute { [self] in flush() } }
         if dirty.insert(ObjectIdentifier(channel)).inserted { dirtyChannels.append(channel) }
     }
 

@@ -117,26 +117,19 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
 
     // MARK: ReplicationChannel, TransactionLogSink
 
-    // The core calls these while it handles a client's request, outside `drive`: each send is followed by a
-    // drive at the end of this event-loop turn, whose flush puts it (with whatever else the turn wrote) on
-    // the wire. Without it the packet would wait for the next peer message or tick.
-
     func forwardToLeader(_ request: ForwardedRequest) {
         guard let leader = peer.leader, leader != settings.myId else { return }
         if request.request.opCode == .sync { forwardedSyncs.append(request) }
         network.send(.request(request), to: leader)
-        scheduleDrive()
     }
 
     func syncAnswered(_ request: ForwardedRequest, to learner: Int64) {
         network.send(.syncAnswered, to: learner)
-        scheduleDrive()
     }
 
     func sessionMovedHere(_ sessionId: Int64, timeout: Int32) {
         guard let leader = peer.leader, leader != settings.myId else { return }
         network.send(.revalidate(RevalidateRequest(sessionId: sessionId, timeout: timeout)), to: leader)
-        scheduleDrive()
     }
 
     /// The leader's core proposes a transaction it prepared; Zab gives it the same zxid.
