@@ -45,10 +45,16 @@ final class ClientConnection: @unchecked Sendable {
     private var firstSessionResolved = false
     private let terminated: EventLoopPromise<Void>
     private var isTerminated = false
+    /// Until the first session: each server's last failure, for ConnectError, and why we closed a channel.
+    private var attemptFailures: [ConnectError.Attempt] = []
+    private var closingReason: String?
+    private let onConnectFailure: (@Sendable (ConnectError.Attempt) -> Void)?
 
     init(configuration: ClientConnectionStateMachine.Configuration, eventLoop: any EventLoop,
-         connector: @escaping ClientConnector, tickInterval: TimeAmount? = nil, maxFrameLength: Int = 4 << 20) {
+         connector: @escaping ClientConnector, tickInterval: TimeAmount? = nil, maxFrameLength: Int = 4 << 20,
+         onConnectFailure: (@Sendable (ConnectError.Attempt) -> Void)? = nil) {
         self.eventLoop = eventLoop
+        self.onConnectFailure = onConnectFailure
         self.machine = ClientConnectionStateMachine(configuration: configuration)
         self.connector = connector
         // Fine enough for pings at 1/3 of the timeout and for back-offs of 50 ms and more.
@@ -78,7 +84,7 @@ final class ClientConnection: @unchecked Sendable {
             guard !self.firstSessionResolved else { return }
             let timer = self.eventLoop.scheduleTask(in: timeout) {
                 guard !self.firstSessionResolved else { return }
-                self.resolveFirstSession(.failure(ZooKeeperError(code: .connectionLoss)))
+                self.resolveFirstSession(.failure(ConnectError(attempts: self.attemptFailures, timeout: .nanoseconds(timeout.nanoseconds))))
                 self.run(self.machine.close(now: self.eventLoop.now))
             }
             self.firstSession.futureResult.whenComplete { _ in timer.cancel() }
@@ -125,6 +131,10 @@ final class ClientConnection: @unchecked Sendable {
 
     func channelInactive(generation: UInt64) {
         guard generation == self.generation else { return }
+        if !firstSessionResolved {
+            recordFailure(machine.currentHost, closingReason ?? "closed by the server before the session was established")
+        }
+        closingReason = nil
         run(machine.channelInactive(now: eventLoop.now))
     }
 
@@ -164,6 +174,7 @@ final class ClientConnection: @unchecked Sendable {
         case .deliver(let event):
             hub.yield(event)
         case .closeChannel:
+            if !firstSessionResolved { closingReason = "timed out waiting for the server's answer" }
             channel?.close(promise: nil)
         case .connectionLost(let failed, let event, let reconnect):
             dropChannel()
@@ -202,8 +213,9 @@ final class ClientConnection: @unchecked Sendable {
             switch result {
             case .success(let channel):
                 if generation != self.generation { channel.close(promise: nil) }
-            case .failure:
+            case .failure(let error):
                 guard generation == self.generation else { return }
+                self.recordFailure(host, ConnectError.reason(error))
                 self.run(self.machine.connectFailed(now: self.eventLoop.now))
             }
         }
@@ -250,10 +262,21 @@ final class ClientConnection: @unchecked Sendable {
         return id
     }
 
-    private func resolveFirstSession(_ result: Result<Void, ZooKeeperError>) {
+    private func recordFailure(_ server: HostPort, _ reason: String) {
+        let attempt = ConnectError.Attempt(server: server, reason: reason)
+        onConnectFailure?(attempt)
+        guard !firstSessionResolved else { return }
+        if let index = attemptFailures.firstIndex(where: { $0.server == server }) {
+            attemptFailures[index] = attempt
+        } else {
+            attemptFailures.append(attempt)
+        }
+    }
+
+    private func resolveFirstSession(_ result: Result<Void, any Error>) {
         guard !firstSessionResolved else { return }
         firstSessionResolved = true
-        firstSession.completeWith(result.mapError { $0 as any Error })
+        firstSession.completeWith(result)
     }
 
     private func publish() {

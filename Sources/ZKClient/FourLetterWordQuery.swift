@@ -21,6 +21,12 @@ public enum FourLetterWordQuery {
 
     public static func send(_ word: String, to server: HostPort, timeout: Duration = .seconds(5),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(Failure) -> String {
+        try await send(bytes: Array(word.utf8), to: server, timeout: timeout, group: group)
+    }
+
+    /// A word with an argument: stmk is followed by its mask as 8 big-endian bytes.
+    public static func send(bytes request: [UInt8], to server: HostPort, timeout: Duration = .seconds(5),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(Failure) -> String {
         let eventLoop = group.next()
         let answer = eventLoop.makePromise(of: [UInt8].self)
         let timeoutNanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
@@ -35,8 +41,8 @@ public enum FourLetterWordQuery {
                 answer.fail(Failure.timedOut)
                 channel.close(promise: nil)
             }
-            var buffer = channel.allocator.buffer(capacity: 4)
-            buffer.writeString(word)
+            var buffer = channel.allocator.buffer(capacity: request.count)
+            buffer.writeBytes(request)
             channel.writeAndFlush(buffer, promise: nil)
             let bytes = try await answer.futureResult.get()
             deadline.cancel()
@@ -45,7 +51,7 @@ public enum FourLetterWordQuery {
             throw failure
         } catch {
             answer.fail(error)
-            throw .connection("\(server): \(error)")
+            throw .connection(ConnectError.reason(error))
         }
     }
 

@@ -17,6 +17,11 @@ public final class ZooKeeperClient: Sendable {
         public var shuffleHosts = true
         /// Bound on each connection attempt (TCP connect, then handshake).
         public var connectTimeout: Duration
+        /// How long `connect` tries the servers before it throws `ConnectError`; nil: the session timeout or
+        /// the connect timeout, whichever is longer. Attempts are cut to fit within it.
+        public var firstSessionTimeout: Duration?
+        /// Told of every failed connection attempt as it happens (a shell shows progress with it).
+        public var onConnectFailure: (@Sendable (ConnectError.Attempt) -> Void)?
 
         public init(connectString: String, sessionTimeout: Duration = .seconds(10), readOnly: Bool = false) {
             self.connectString = connectString
@@ -43,10 +48,13 @@ public final class ZooKeeperClient: Sendable {
         _ = connection.close()
     }
 
-    /// Connects and waits for the session (at most the session timeout, or the connect timeout if longer).
+    /// Connects and waits for the session (at most `firstSessionTimeout`); throws `ConnectError` naming each
+    /// server's failure when none gave a session in time.
     public static func connect(_ configuration: Configuration, eventLoopGroup: (any EventLoopGroup)? = nil) async throws -> ZooKeeperClient {
         let connectString = try ConnectString(parsing: configuration.connectString)
-        let connectTimeout = TimeAmount(configuration.connectTimeout)
+        let wait = configuration.firstSessionTimeout.map(TimeAmount.init)
+            ?? max(TimeAmount(configuration.sessionTimeout), TimeAmount(configuration.connectTimeout))
+        let connectTimeout = min(TimeAmount(configuration.connectTimeout), wait)
         // Apache's StaticHostProvider shuffles the list, so an ensemble's clients spread over its members.
         let machineConfiguration = ClientConnectionStateMachine.Configuration(
             hosts: configuration.shuffleHosts ? connectString.hosts.shuffled() : connectString.hosts, chroot: connectString.chroot,
@@ -54,10 +62,10 @@ public final class ZooKeeperClient: Sendable {
             readOnly: configuration.readOnly, connectTimeout: connectTimeout)
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         let connection = ClientConnection(configuration: machineConfiguration, eventLoop: group.next(),
-                                          connector: Self.bootstrapConnector(connectTimeout: connectTimeout))
+                                          connector: Self.bootstrapConnector(connectTimeout: connectTimeout),
+                                          onConnectFailure: configuration.onConnectFailure)
         let client = ZooKeeperClient(connection: connection, chroot: connectString.chroot)
         connection.start()
-        let wait = max(TimeAmount(configuration.sessionTimeout), connectTimeout)
         try await connection.waitForFirstSession(timeout: wait).get()
         return client
     }

@@ -51,11 +51,18 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private func process(id: ConnectionID) throws {
         if !firstBytesChecked {
             guard let code = cumulation?.getInteger(at: cumulation!.readerIndex, as: Int32.self) else { return }
+            let word = FourLetterWord(code: code)
+            // stmk carries its mask in the 8 bytes after the word.
+            var argument: Int64?
+            if word == .stmk {
+                guard let mask = cumulation?.getInteger(at: cumulation!.readerIndex + 4, as: Int64.self) else { return }
+                argument = mask
+            }
             firstBytesChecked = true
-            if let word = FourLetterWord(code: code) {
+            if let word {
                 cumulation = nil
                 if word == .dirs || word == .conf { runtime.refreshDirectorySizes() }
-                let text = runtime.core.fourLetterWord(word, environment: runtime.environment, now: SystemClock.now())
+                let text = runtime.core.fourLetterWord(word, argument: argument, environment: runtime.environment, now: SystemClock.now())
                 runtime.sendText(id, text)
                 return
             }

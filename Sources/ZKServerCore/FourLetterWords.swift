@@ -48,8 +48,8 @@ public struct ServerEnvironment: Sendable {
 extension ServerCore {
     public var fullVersion: String { "\(settings.version), built on 2026-11-22 00:00 UTC" }
 
-    /// The text a four-letter word answers; the connection closes after it.
-    public func fourLetterWord(_ word: FourLetterWord, environment env: ServerEnvironment, now: Now) -> String {
+    /// The text a four-letter word answers; the connection closes after it. `argument`: stmk's mask.
+    public func fourLetterWord(_ word: FourLetterWord, argument: Int64? = nil, environment env: ServerEnvironment, now: Now) -> String {
         guard env.isEnabled(word) else { return "\(word.rawValue) is not executed because it is not in the whitelist.\n" }
         if !role.isServing && Self.needsServingServer.contains(word) {
             return "This ZooKeeper instance is not currently serving requests\n"
@@ -94,7 +94,11 @@ extension ServerCore {
         case .dump: return dump()
         case .isro: return role == .readOnly ? "ro" : role.isServing ? "rw" : "null"
         case .dirs: return "datadir_size: \(env.dataDirSize)\nlogdir_size: \(env.dataLogSize)\n"
-        case .gtmk, .stmk: return "0\n"
+        // Apache prints the mask in decimal with no newline; stmk answers with the new one.
+        case .gtmk: return String(traceMask)
+        case .stmk:
+            if let argument { traceMask = argument }
+            return String(traceMask)
         case .hash: return ""
         }
     }

@@ -13,6 +13,9 @@ public final class ServerCore {
     /// Which connection currently carries each session.
     var sessionConnections: [Int64: ConnectionID] = [:]
     public internal(set) var stats = ServerStats()
+    /// ZooTrace's text trace mask (gtmk, stmk); Apache's default is 306 (0x132). zkserver keeps it for the
+    /// four-letter words only: its logging does not trace requests.
+    public internal(set) var traceMask: Int64 = 306
     let output: any ServerOutput
     /// Where transactions go to become durable before they are applied; nil = memory only, applied at once.
     public weak var logSink: (any TransactionLogSink)?

@@ -21,6 +21,12 @@ public enum ACLSyntax {
         return acls
     }
 
+    /// A digest ACL as a server shows it to a session without ADMIN on the node: the hash replaced by "x"
+    /// (`digest:alice:x`). A real digest id ends in a 28-character base64 hash, never in ":x".
+    public static func isRedacted(_ acl: ACL) -> Bool {
+        acl.id.scheme == "digest" && acl.id.id.hasSuffix(":x")
+    }
+
     /// The inverse, for messages and round trips: "world:anyone:cdrwa".
     public static func format(_ acls: [ACL]) -> String {
         acls.map { "\($0.id.scheme):\($0.id.id):\($0.perms.letters)" }.joined(separator: ",")

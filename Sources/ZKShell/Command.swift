@@ -11,7 +11,7 @@ public enum Command: Sendable, Hashable {
     case connect(servers: String?)
     case create(path: String, data: DataSource, acl: [ACL], mode: CreateMode, ttl: Int64?)
     case delete(path: String, version: Int32)
-    case deleteAll(path: String, batchSize: Int)
+    case deleteAll(path: String, batchSize: Int, change: ChangeOptions = ChangeOptions())
     case delQuota(path: String, limit: QuotaLimit?)
     case get(path: String, stat: Bool, watch: Bool, format: DataFormat, outputFile: String?)
     case getAcl(path: String, stat: Bool)
@@ -27,7 +27,7 @@ public enum Command: Sendable, Hashable {
     case redo(Int)
     case removeWatches(path: String, type: WatcherType, local: Bool)
     case set(path: String, data: DataSource, version: Int32, stat: Bool)
-    case setAcl(path: String, acl: [ACL], version: Int32, stat: Bool, recursive: Bool)
+    case setAcl(path: String, acl: [ACL], version: Int32, stat: Bool, recursive: Bool, change: ChangeOptions = ChangeOptions())
     case setQuota(path: String, limit: QuotaLimit, value: Int64)
     case stat(path: String, watch: Bool)
     case sync(path: String)
@@ -39,15 +39,20 @@ public enum Command: Sendable, Hashable {
     case tree(path: String, depth: Int?, sizes: Bool)
     case find(path: String, name: String?, ephemeralOnly: Bool, depth: Int?)
     case grep(path: String, pattern: String, ignoreCase: Bool, pathsOnly: Bool)
-    case watch(path: String, recursive: Bool, count: Int?)
+    case watch(path: String, recursive: Bool, count: Int?, withData: Bool = false)
     case unwatch(path: String?)
-    case copy(from: String, to: String)
-    case move(from: String, to: String)
-    case export(path: String, file: String?)
-    case `import`(path: String, file: String?, update: Bool)
+    case copy(from: String, to: String, change: ChangeOptions = ChangeOptions(), redactedACL: [ACL]? = nil)
+    case move(from: String, to: String, change: ChangeOptions = ChangeOptions(), redactedACL: [ACL]? = nil)
+    case export(path: String, file: String?, redactedACL: [ACL]? = nil)
+    case `import`(path: String, file: String?, update: Bool, atomic: Bool = false, change: ChangeOptions = ChangeOptions(), redactedACL: [ACL]? = nil)
+    case edit(path: String)
+    case diff(left: TreeLocation, right: TreeLocation)
+    case du(path: String, human: Bool, summaryOnly: Bool)
     // Administration.
-    case fourLetterWord(String, server: String?, all: Bool)
+    /// `argument`: stmk's trace mask.
+    case fourLetterWord(String, argument: Int64? = nil, server: String?, all: Bool)
     case ensemble
+    case top(intervalMs: Int, count: Int?)
 
     /// The table entry this command was parsed from.
     public var spec: CommandSpec {
@@ -97,8 +102,12 @@ public enum Command: Sendable, Hashable {
         case .move: return "mv"
         case .export: return "export"
         case .import: return "import"
+        case .edit: return "edit"
+        case .diff: return "diff"
+        case .du: return "du"
         case .fourLetterWord: return "4lw"
         case .ensemble: return "ensemble"
+        case .top: return "top"
         }
     }
 
@@ -130,4 +139,24 @@ public enum ReconfigChange: Sendable, Hashable {
     case members(String)
     /// server.N= lines (zkCli.sh's -file), read when the command runs.
     case membersFile(String)
+}
+
+/// The safety options of commands that change many nodes: `--dry-run` lists what would change and changes
+/// nothing; `-y` skips the confirmation an interactive prompt asks for above `Executor.confirmAbove` nodes.
+public struct ChangeOptions: Sendable, Hashable {
+    public var dryRun: Bool
+    public var yes: Bool
+
+    public init(dryRun: Bool = false, yes: Bool = false) { self.dryRun = dryRun; self.yes = yes }
+}
+
+/// One side of `diff`: a path on the connected ensemble, or `zk://host:port[,host:port]/path` on another.
+public struct TreeLocation: Sendable, Hashable, CustomStringConvertible {
+    /// nil: the session's own servers.
+    public var servers: String?
+    public var path: String
+
+    public init(servers: String? = nil, path: String) { self.servers = servers; self.path = path }
+
+    public var description: String { servers.map { "zk://\($0)\(path)" } ?? path }
 }

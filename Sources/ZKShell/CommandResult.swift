@@ -14,8 +14,8 @@ public enum CommandResult: Sendable, Hashable {
     /// set, setAcl and stat: the node's stat after the command.
     case nodeStat(path: String, stat: Stat, showStat: Bool)
     case created(path: String, stat: Stat)
-    /// delete and deleteall: how many nodes went away.
-    case deleted(path: String, count: Int)
+    /// delete and deleteall (`recursive`): how many nodes went away.
+    case deleted(path: String, count: Int, recursive: Bool = false)
     case acl(path: String, acl: [ACL], stat: Stat, showStat: Bool)
     case authAdded(scheme: String)
     case synced(path: String)
@@ -42,7 +42,17 @@ public enum CommandResult: Sendable, Hashable {
     /// cp and mv.
     case copied(from: String, to: String, count: Int, moved: Bool, atomic: Bool)
     case exported(path: String, document: JSONValue, file: String?, count: Int)
-    case imported(path: String, created: Int, updated: Int)
+    case imported(path: String, created: Int, updated: Int, atomic: Bool = false)
+    /// --dry-run: what the command would change.
+    case plan(DryRun)
+    /// The user said no at the confirmation; nothing changed.
+    case declined(command: String)
+    /// A walk whose results were printed as it went (text mode); `summary` is what is left to print and
+    /// `count` how many results there were (grep exits 1 on none).
+    case streamed(command: String, summary: String, count: Int)
+    case edited(path: String, stat: Stat?, changed: Bool)
+    case differences(left: String, right: String, [Difference])
+    case diskUsage([DiskUsage], human: Bool)
     /// watch at the prompt: streaming in the background from now on.
     case watching(path: String, recursive: Bool)
     /// One event of `watch` (or of a one-shot `-w` watch when printwatches is on).
@@ -50,6 +60,48 @@ public enum CommandResult: Sendable, Hashable {
     case unwatched([String])
     case fourLetterWord(word: String, answers: [ServerAnswer])
     case ensemble([MemberStatus])
+}
+
+/// What a --dry-run found: each node with what would happen to it, in the order it would happen.
+public struct DryRun: Sendable, Hashable {
+    public var command: String
+    public var path: String
+    /// (action, path); the action is nil where the command does one thing to every node.
+    public var entries: [PlannedChange]
+    /// "would delete 12 nodes".
+    public var summary: String
+
+    public init(command: String, path: String, entries: [PlannedChange], summary: String) {
+        self.command = command; self.path = path; self.entries = entries; self.summary = summary
+    }
+}
+
+public struct PlannedChange: Sendable, Hashable {
+    public var action: String?
+    public var path: String
+
+    public init(action: String? = nil, path: String) { self.action = action; self.path = path }
+}
+
+/// One difference `diff` found; paths are relative to each side's root ("" for the roots themselves).
+public struct Difference: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case onlyLeft, onlyRight, data, acl }
+    public var kind: Kind
+    public var relativePath: String
+    /// data and acl: the two sides, as text.
+    public var left: [String] = []
+    public var right: [String] = []
+
+    public init(kind: Kind, relativePath: String, left: [String] = [], right: [String] = []) {
+        self.kind = kind; self.relativePath = relativePath; self.left = left; self.right = right
+    }
+}
+
+/// One line of `du`: a node's subtree totals.
+public struct DiskUsage: Sendable, Hashable {
+    public var path: String
+    public var bytes: Int64
+    public var nodes: Int
 }
 
 public struct HistoryEntry: Sendable, Hashable {
@@ -66,6 +118,11 @@ public struct TreeEntry: Sendable, Hashable {
     public var ephemeral: Bool
     /// The last of its siblings, so the drawing closes the branch.
     public var isLastSibling: Bool
+    /// Whether its children are listed (not cut by the depth limit).
+    public var entered: Bool = true
+    /// tree -s: the data bytes and nodes of the subtree it heads (itself included), as far as it was walked.
+    public var subtreeBytes: Int64 = 0
+    public var subtreeNodes: Int = 0
 }
 
 public struct GrepMatch: Sendable, Hashable {
@@ -99,9 +156,13 @@ public struct WatchEventLine: Sendable, Hashable {
     public var path: String
     /// True for events of zkcli's own `watch`, shown one per line; false for zkCli.sh's WATCHER:: blocks.
     public var streamed: Bool
+    /// watch: the zxid of the change as far as the client can tell (the node's mzxid, czxid or the reply's).
+    public var zxid: Int64?
+    /// watch -d: the node's data after the event (nil when it is gone).
+    public var data: [UInt8]?
 
-    public init(type: EventType, state: KeeperState, path: String, streamed: Bool) {
-        self.type = type; self.state = state; self.path = path; self.streamed = streamed
+    public init(type: EventType, state: KeeperState, path: String, streamed: Bool, zxid: Int64? = nil, data: [UInt8]? = nil) {
+        self.type = type; self.state = state; self.path = path; self.streamed = streamed; self.zxid = zxid; self.data = data
     }
 }
 
@@ -137,5 +198,31 @@ public struct MemberStatus: Sendable, Hashable {
 
 public enum ShellVersion {
     /// The ZooKeeper release whose shell we follow, then ours.
-    public static let string = "3.8.0 (swift-zookeeper zkcli 0.2.0)"
+    public static let string = "3.8.0 (swift-zookeeper zkcli 0.3.0)"
+    /// `zkcli --version`.
+    public static let program = "zkcli 0.3.0 (swift-zookeeper; the zkCli.sh of ZooKeeper 3.8.0)"
+}
+
+extension CommandResult {
+    /// grep and diff answer as their Unix namesakes do: 1 for no match, or for a difference.
+    var exitCode: ExitCode {
+        switch self {
+        case .matches(_, let matches, _) where matches.isEmpty: return .zookeeperError
+        case .streamed("grep", _, 0): return .zookeeperError
+        case .differences(_, _, let differences) where !differences.isEmpty: return .zookeeperError
+        default: return .success
+        }
+    }
+
+    /// Members that did not answer a four-letter word or the ensemble view, "server: reason".
+    var unansweredServers: [String] {
+        switch self {
+        case .fourLetterWord(_, let answers):
+            return answers.filter { $0.text == nil }.map { "\($0.server): \($0.error ?? "no answer")" }
+        case .ensemble(let members):
+            return members.filter { $0.error != nil }.map { "\($0.server): \($0.error ?? "no answer")" }
+        default:
+            return []
+        }
+    }
 }

@@ -5,12 +5,14 @@ public struct FlagSpec: Sendable, Hashable {
     /// The value's placeholder name; nil for a boolean flag.
     public var valueName: String?
     public var help: String
+    /// Spelt with two dashes (`--dry-run`), GNU style.
+    public var long: Bool
 
-    public init(_ name: String, value: String? = nil, _ help: String) {
-        self.name = name; self.valueName = value; self.help = help
+    public init(_ name: String, value: String? = nil, long: Bool = false, _ help: String) {
+        self.name = name; self.valueName = value; self.help = help; self.long = long
     }
 
-    public var spelling: String { "-" + name }
+    public var spelling: String { (long ? "--" : "-") + name }
     public var usage: String { valueName.map { "[\(spelling) \($0)]" } ?? "[\(spelling)]" }
 }
 
@@ -58,7 +60,10 @@ public struct CommandSpec: Sendable, Hashable {
         ([name] + flags.map(\.usage) + arguments.map(\.usage)).joined(separator: " ")
     }
 
-    public func flag(_ name: String) -> FlagSpec? { flags.first { $0.name == name } }
+    /// A single-dash flag (`-s`, reconfig's `-members`).
+    public func flag(_ name: String) -> FlagSpec? { flags.first { $0.name == name && !$0.long } }
+    /// A two-dash flag, named without its dashes.
+    public func longFlag(_ name: String) -> FlagSpec? { flags.first { $0.name == name && $0.long } }
 }
 
 public enum CommandGroup: String, Sendable, Hashable, CaseIterable {

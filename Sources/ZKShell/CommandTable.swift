@@ -4,6 +4,9 @@ public enum CommandTable {
     static let watch = FlagSpec("w", "leave a one-shot watch on the node")
     static let version = FlagSpec("v", value: "version", "only if the node's version is this one (-1: any)")
     static let dataFile = FlagSpec("f", value: "file", "read the data from a file instead of the argument")
+    static let dryRun = FlagSpec("dry-run", long: true, "list what would change, and change nothing")
+    static let yes = FlagSpec("y", "do not ask for confirmation at the prompt")
+    static let redacted = FlagSpec("A", value: "acl", "the ACL for nodes whose digest ACL the server showed redacted")
     static let path = ArgumentSpec("path", .path)
     static let optionalPath = ArgumentSpec("path", .path, optional: true)
     static let quotaFlags = [
@@ -15,7 +18,7 @@ public enum CommandTable {
 
     /// The four-letter words a server answers, in the order `4lw` lists them.
     public static let fourLetterWords = ["ruok", "srvr", "stat", "mntr", "conf", "cons", "envi", "wchs", "wchc",
-                                         "wchp", "dump", "isro", "dirs", "crst", "srst"]
+                                         "wchp", "dump", "isro", "dirs", "crst", "srst", "gtmk", "stmk"]
 
     static let zkCliCommands: [CommandSpec] = [
         CommandSpec("addauth", arguments: [ArgumentSpec("scheme", .scheme), ArgumentSpec("auth", .auth)],
@@ -37,8 +40,10 @@ public enum CommandTable {
                     arguments: [path, ArgumentSpec("data", .data, optional: true), ArgumentSpec("acl", .acl, optional: true)],
                     summary: "create a node; acl is scheme:id:perms[,...] (default world:anyone:cdrwa)"),
         CommandSpec("delete", flags: [version], arguments: [path], summary: "delete a node without children"),
-        CommandSpec("deleteall", flags: [FlagSpec("b", value: "batchsize", "deletes per multi request (default 1000)")],
-                    arguments: [path], summary: "delete a node and everything below it"),
+        CommandSpec("deleteall", flags: [FlagSpec("b", value: "batchsize", "deletes per multi request (default 1000)"),
+                                         yes, dryRun],
+                    arguments: [path],
+                    summary: "delete a node and everything below it (/: everything but /zookeeper)"),
         CommandSpec("delquota", flags: quotaFlags.map { FlagSpec($0.name, "remove only this limit") }, arguments: [path],
                     summary: "remove a node's quota, or one of its limits"),
         CommandSpec("get", flags: [stat, watch, FlagSpec("x", "show the data as a hex dump"),
@@ -74,7 +79,7 @@ public enum CommandTable {
                     arguments: [path], summary: "remove the watches this session left on a node"),
         CommandSpec("set", flags: [stat, version, dataFile], arguments: [path, ArgumentSpec("data", .data, optional: true)],
                     summary: "replace a node's data"),
-        CommandSpec("setAcl", flags: [stat, version, FlagSpec("R", "apply to every node of the subtree")],
+        CommandSpec("setAcl", flags: [stat, version, FlagSpec("R", "apply to every node of the subtree"), yes, dryRun],
                     arguments: [path, ArgumentSpec("acl", .acl)],
                     summary: "replace a node's ACL; acl is scheme:id:perms[,...]"),
         CommandSpec("setquota", flags: quotaFlags, arguments: [path],
@@ -100,30 +105,51 @@ public enum CommandTable {
                     arguments: [ArgumentSpec("pattern", .text), optionalPath],
                     summary: "search the data of a subtree with a regular expression", group: .tree),
         CommandSpec("watch", flags: [FlagSpec("R", "the whole subtree"),
-                                     FlagSpec("c", value: "count", "stop after this many events")],
+                                     FlagSpec("c", value: "count", "stop after this many events"),
+                                     FlagSpec("d", "show the node's data with each event")],
                     arguments: [path],
                     summary: "stream a node's events (in the background at the prompt; until Ctrl-C in scripts)",
                     group: .tree),
         CommandSpec("unwatch", arguments: [optionalPath], summary: "stop streaming (one path, or all)", group: .tree),
-        CommandSpec("cp", arguments: [ArgumentSpec("source", .path), ArgumentSpec("destination", .path)],
+        CommandSpec("cp", flags: [redacted, dryRun], arguments: [ArgumentSpec("source", .path), ArgumentSpec("destination", .path)],
                     summary: "copy a subtree with its data and ACLs", group: .tree),
-        CommandSpec("mv", arguments: [ArgumentSpec("source", .path), ArgumentSpec("destination", .path)],
+        CommandSpec("mv", flags: [redacted, yes, dryRun],
+                    arguments: [ArgumentSpec("source", .path), ArgumentSpec("destination", .path)],
                     summary: "move a subtree (one atomic multi when it fits)", group: .tree),
-        CommandSpec("export", flags: [FlagSpec("o", value: "file", "write to a file instead of stdout")],
+        CommandSpec("export", flags: [FlagSpec("o", value: "file", "write to a file instead of stdout"), redacted],
                     arguments: [optionalPath], summary: "print a subtree as JSON (data, ACLs, modes)", group: .tree),
         CommandSpec("import", flags: [FlagSpec("u", "update nodes that exist"),
-                                      FlagSpec("f", value: "file", "read from a file instead of stdin")],
-                    arguments: [path], summary: "create a subtree from export's JSON under path", group: .tree),
+                                      FlagSpec("a", "all or nothing: one multi (up to 1000 nodes and 512 KiB)"),
+                                      FlagSpec("f", value: "file", "read from a file instead of stdin"), redacted, dryRun],
+                    arguments: [path],
+                    summary: "create an exported subtree: its root lands at path (taking its data and ACL), its children below",
+                    group: .tree),
+        CommandSpec("edit", arguments: [path],
+                    summary: "edit a node's data in $EDITOR; saved only if nobody changed it meanwhile", group: .tree),
+        CommandSpec("diff", arguments: [ArgumentSpec("path1", .path), ArgumentSpec("path2", .path)],
+                    summary: "compare two subtrees' data, ACLs and children; a side may be zk://host:port/path",
+                    group: .tree),
+        CommandSpec("du", flags: [FlagSpec("h", "sizes in K, M, G"), FlagSpec("s", "only the total of path")],
+                    arguments: [optionalPath], summary: "data bytes and node counts of each subtree, children first",
+                    group: .tree),
     ]
 
     static let adminCommands: [CommandSpec] = [
-        CommandSpec("4lw", flags: [FlagSpec("a", "ask every member of the ensemble")],
+        CommandSpec("4lw", flags: [FlagSpec("a", "ask every member of the ensemble"),
+                                   FlagSpec("m", value: "mask", "stmk's trace mask (decimal or 0x hex)")],
                     arguments: [ArgumentSpec("word", .text), ArgumentSpec("host:port", .text, optional: true)],
                     summary: "send a four-letter word (\(fourLetterWords.joined(separator: " ")))",
                     needsSession: false, group: .admin),
         CommandSpec("ensemble", summary: "each member's mode, zxid, epoch, latency, connections and load",
                     needsSession: false, group: .admin),
-    ] + fourLetterWords.filter { $0 != "stat" }.map { word in
+        CommandSpec("top", flags: [FlagSpec("i", value: "seconds", "between refreshes (default 2)"),
+                                   FlagSpec("n", value: "count", "stop after this many refreshes")],
+                    summary: "the ensemble view, refreshed until Ctrl-C", needsSession: false, group: .admin),
+        CommandSpec("stmk", flags: [FlagSpec("a", "ask every member of the ensemble")],
+                    arguments: [ArgumentSpec("mask", .text), ArgumentSpec("host:port", .text, optional: true)],
+                    summary: "four-letter word stmk: set the trace mask (same as 4lw -m mask stmk)",
+                    needsSession: false, group: .admin),
+    ] + fourLetterWords.filter { $0 != "stat" && $0 != "stmk" }.map { word in
         CommandSpec(word, flags: [FlagSpec("a", "ask every member of the ensemble")],
                     arguments: [ArgumentSpec("host:port", .text, optional: true)],
                     summary: "four-letter word \(word) (same as 4lw \(word))", needsSession: false, group: .admin)

@@ -44,3 +44,58 @@ public enum Completion {
         CommandTable.all.flatMap { [$0.name] + $0.aliases }.sorted()
     }
 }
+
+extension Completion {
+    /// What the line editor inserts: each candidate escaped so the line tokenizes back to it, and what
+    /// follows a single match: "/" after a node with children (so Tab goes on into it), else a space.
+    public struct Insertion: Sendable, Hashable {
+        public var candidates: [String]
+        /// nil with several candidates: the list is shown, and nothing is appended.
+        public var append: String?
+    }
+
+    /// `rawWord` is the word as typed (backslash escapes included); `wordStart` counts Unicode scalars.
+    public static func insertion(line: String, rawWord: String, wordStart: Int, cwd: String = "/",
+                                 children: (String) -> [String], hasChildren: (String) -> Bool) -> Insertion {
+        let before = String(String.UnicodeScalarView(line.unicodeScalars.prefix(wordStart)))
+        let word = unescape(rawWord)
+        var completedPath = false
+        let candidates = Self.candidates(line: before + word, word: word, wordStart: before.count, cwd: cwd) { parent in
+            completedPath = true
+            return children(parent)
+        }
+        guard candidates.count == 1, let only = candidates.first else {
+            return Insertion(candidates: candidates.map(escape), append: nil)
+        }
+        let append = completedPath && hasChildren(PathResolution.resolve(only, cwd: cwd)) ? "/" : " "
+        return Insertion(candidates: [escape(only)], append: append)
+    }
+
+    /// Characters the tokenizer or the line editor would split or interpret, escaped with a backslash.
+    static let special: Set<Character> = [" ", "\t", "\\", "'", "\"", "#"]
+
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if special.contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// The tokenizer's reading of a word being typed: backslashes make the next character literal, quotes
+    /// are dropped (an unclosed one is normal mid-word).
+    public static func unescape(_ word: String) -> String {
+        var out = "", escaped = false, quote: Character?
+        for character in word {
+            if escaped { out.append(character); escaped = false; continue }
+            switch character {
+            case "\\" where quote != "'": escaped = true
+            case "'", "\"":
+                if quote == nil { quote = character } else if quote == character { quote = nil } else { out.append(character) }
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

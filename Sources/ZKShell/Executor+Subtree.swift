@@ -1,9 +1,9 @@
-import Foundation
 import ZKClient
 import ZKProtocol
 
 /// Commands over a whole subtree. Walks check for cancellation between requests, so Ctrl-C stops them, and a
-/// node that vanishes during a walk is skipped rather than failing the command.
+/// node that vanishes during a walk is skipped rather than failing the command. In text mode the listing
+/// commands print each result as the walk meets it.
 extension Executor {
     /// One node met by `walk`.
     struct Visit {
@@ -12,6 +12,8 @@ extension Executor {
         var stat: Stat
         var children: [String]
         var isLastSibling: Bool
+        /// Its children are visited next (the depth limit did not cut them).
+        var entered: Bool
     }
 
     /// Depth-first pre-order from `root`, siblings sorted (Apache's visitSubTreeDFS order). Children below
@@ -27,8 +29,9 @@ extension Executor {
                 continue
             }
             let sorted = children.sorted()
-            try await visit(Visit(path: path, depth: depth, stat: stat, children: sorted, isLastSibling: last))
-            if let maxDepth, depth >= maxDepth { continue }
+            let entered = !sorted.isEmpty && (maxDepth.map { depth < $0 } ?? true)
+            try await visit(Visit(path: path, depth: depth, stat: stat, children: sorted, isLastSibling: last, entered: entered))
+            guard entered else { continue }
             for (index, child) in sorted.enumerated().reversed() {
                 stack.append((PathResolution.join(path, child), depth + 1, index == sorted.count - 1))
             }
@@ -42,11 +45,44 @@ extension Executor {
         return result
     }
 
-    /// Deletes deepest first, `batchSize` deletes to a multi; a batch that fails (a node vanished or gained a
-    /// child meanwhile) is retried one node at a time so the error names the node. Returns how many went away.
-    func deleteAll(_ root: String, batchSize: Int) async throws -> Int {
-        var deleted = 0
+    func listSubtree(_ root: String) async throws -> CommandResult {
+        guard io.streams else { return .subtreePaths(path: root, paths: try await subtree(root)) }
+        var count = 0
+        try await walk(root) { visit in
+            io.stream(visit.path + "\n")
+            count += 1
+        }
+        return .streamed(command: "ls", summary: "", count: count)
+    }
+
+    // MARK: - deleteall
+
+    /// The nodes ZooKeeper keeps for itself: the server refuses to delete them.
+    static func isSystemNode(_ path: String) -> Bool {
+        path == "/" || path == "/zookeeper" || path == "/zookeeper/quota" || path == "/zookeeper/config"
+    }
+
+    func deleteAllCommand(_ root: String, batchSize: Int, change: ChangeOptions) async throws -> CommandResult {
+        // zkCli.sh sends / or /zookeeper as one multi that the server refuses whole, so nothing goes; zkcli
+        // refuses before deleting anything, rather than removing every user node and then failing.
+        if Self.isSystemNode(root) {
+            throw ShellError.refused("deleteall \(root): ZooKeeper's own nodes (/, /zookeeper, /zookeeper/quota, "
+                + "/zookeeper/config) cannot be deleted; nothing was deleted")
+        }
         let paths = Array(try await subtree(root).reversed())
+        if change.dryRun {
+            return .plan(DryRun(command: "deleteall", path: root, entries: paths.map { PlannedChange(path: $0) },
+                                summary: "would delete \(Self.count(paths.count))"))
+        }
+        try await confirm(paths.count, "deleteall \(root): delete \(Self.count(paths.count))?", change)
+        return .deleted(path: root, count: try await delete(paths, batchSize: batchSize, root: root), recursive: true)
+    }
+
+    /// Deletes `paths` (children before parents), `batchSize` deletes to a multi; a batch that fails (a node
+    /// vanished or gained a child meanwhile) is retried one node at a time so the error names the node.
+    /// Returns how many went away.
+    func delete(_ paths: [String], batchSize: Int, root: String) async throws -> Int {
+        var deleted = 0
         var start = 0
         while start < paths.count {
             try Task.checkCancellation()
@@ -68,28 +104,64 @@ extension Executor {
         return deleted
     }
 
-    func treeEntries(_ root: String, maxDepth: Int?) async throws -> [TreeEntry] {
-        var entries: [TreeEntry] = []
-        try await walk(root, maxDepth: maxDepth) { visit in
-            entries.append(TreeEntry(path: visit.path, depth: visit.depth, dataLength: visit.stat.dataLength,
-                                     numChildren: visit.stat.numChildren, ephemeral: visit.stat.ephemeralOwner != 0,
-                                     isLastSibling: visit.isLastSibling))
-        }
-        return entries
+    /// The subtree's nodes and all their children below `root`, deepest first.
+    func deleteAll(_ root: String, batchSize: Int) async throws -> Int {
+        try await delete(Array(try await subtree(root).reversed()), batchSize: batchSize, root: root)
     }
 
-    func find(_ root: String, name: String?, ephemeralOnly: Bool, maxDepth: Int?) async throws -> [String] {
+    // MARK: - tree, find, grep
+
+    func tree(_ root: String, maxDepth: Int?, sizes: Bool) async throws -> CommandResult {
+        var entries: [TreeEntry] = []
+        var drawer = TreeDrawer()
+        var count = 0, bytes: Int64 = 0
+        // Subtree totals are known only once a subtree is walked, so -s draws at the end.
+        let streaming = io.streams && !sizes
+        try await walk(root, maxDepth: maxDepth) { visit in
+            let entry = TreeEntry(path: visit.path, depth: visit.depth, dataLength: visit.stat.dataLength,
+                                  numChildren: visit.stat.numChildren, ephemeral: visit.stat.ephemeralOwner != 0,
+                                  isLastSibling: visit.isLastSibling, entered: visit.entered)
+            count += 1
+            bytes += Int64(entry.dataLength)
+            if streaming { io.stream(drawer.line(entry, sizes: false)) } else { entries.append(entry) }
+        }
+        if streaming { return .streamed(command: "tree", summary: TreeDrawer.summary(nodes: count, bytes: bytes, human: false), count: count) }
+        if sizes { Self.addSubtreeTotals(&entries) }
+        return .tree(path: root, entries: entries, sizes: sizes)
+    }
+
+    /// Fills each entry's subtree totals from the pre-order list.
+    static func addSubtreeTotals(_ entries: inout [TreeEntry]) {
+        // Walking backwards, every entry's descendants come right after it and are already summed.
+        var open: [(depth: Int, bytes: Int64, nodes: Int)] = []
+        for index in entries.indices.reversed() {
+            var bytes = Int64(entries[index].dataLength), nodes = 1
+            while let last = open.last, last.depth > entries[index].depth {
+                bytes += last.bytes; nodes += last.nodes
+                open.removeLast()
+            }
+            entries[index].subtreeBytes = bytes
+            entries[index].subtreeNodes = nodes
+            open.append((entries[index].depth, bytes, nodes))
+        }
+    }
+
+    func find(_ root: String, name: String?, ephemeralOnly: Bool, maxDepth: Int?) async throws -> CommandResult {
         let glob = name.map(Glob.init)
         var found: [String] = []
         try await walk(root, maxDepth: maxDepth) { visit in
             if ephemeralOnly && visit.stat.ephemeralOwner == 0 { return }
             if let glob, !glob.matches(PathResolution.name(visit.path)) { return }
+            if io.streams { io.stream(visit.path + "\n") }
             found.append(visit.path)
         }
-        return found
+        return io.streams ? .streamed(command: "find", summary: "", count: found.count) : .found(path: root, paths: found)
     }
 
-    func grep(_ root: String, pattern: String, ignoreCase: Bool) async throws -> [GrepMatch] {
+    /// Longer matching lines are cut to this many characters around the first match in text mode.
+    static let grepLineLimit = 200
+
+    func grep(_ root: String, pattern: String, ignoreCase: Bool, pathsOnly: Bool) async throws -> CommandResult {
         var regex = try Regex(pattern)
         if ignoreCase { regex = regex.ignoresCase() }
         var matches: [GrepMatch] = []
@@ -97,134 +169,25 @@ extension Executor {
             guard visit.stat.dataLength > 0 else { return }
             let data: [UInt8]
             do { data = try await client.getData(visit.path, watch: false).data } catch let error as ZooKeeperError where error.code == .noNode { return }
-            let lines = TextRenderer.data(data).split(separator: "\n", omittingEmptySubsequences: false)
+            var lines = TextRenderer.data(data).split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { $0.contains(regex) }.map(String.init)
-            if !lines.isEmpty { matches.append(GrepMatch(path: visit.path, lines: lines)) }
-        }
-        return matches
-    }
-
-    // MARK: - Copy, move, export, import
-
-    /// A node as export and cp carry it: path relative to the subtree's root ("" for the root itself).
-    struct PortableNode {
-        var relativePath: String
-        var data: [UInt8]
-        var acl: [ACL]
-    }
-
-    /// The subtree's persistent nodes with their data and ACLs. Ephemeral nodes belong to their sessions and
-    /// are left out.
-    func collect(_ root: String) async throws -> [PortableNode] {
-        var nodes: [PortableNode] = []
-        try await walk(root) { visit in
-            guard visit.stat.ephemeralOwner == 0 else { return }
-            do {
-                let (data, _) = try await client.getData(visit.path, watch: false)
-                let (acl, _) = try await client.getACL(visit.path)
-                nodes.append(PortableNode(relativePath: String(visit.path.dropFirst(root.count)), data: data, acl: acl))
-            } catch let error as ZooKeeperError where error.code == .noNode && visit.path != root {
-                return
+            guard !lines.isEmpty else { return }
+            if io.streams {
+                lines = lines.map { Self.excerpt($0, around: regex) }
+                io.stream(TextRenderer.grepLines(GrepMatch(path: visit.path, lines: lines), pathsOnly: pathsOnly))
             }
+            matches.append(GrepMatch(path: visit.path, lines: lines))
         }
-        return nodes
+        if io.streams { return .streamed(command: "grep", summary: "", count: matches.count) }
+        return .matches(path: root, matches: matches, pathsOnly: pathsOnly)
     }
 
-    /// Below these a move is one multi, so it happens entirely or not at all.
-    static let atomicMoveMaxNodes = 1000
-    static let atomicMoveMaxBytes = 512 * 1024
-
-    func copy(from: String, to: String, move: Bool) async throws -> CommandResult {
-        let nodes = try await collect(from)
-        let bytes = nodes.reduce(0) { $0 + $1.data.count + $1.relativePath.count + to.count }
-        let creates = nodes.map { node in
-            MultiOp.create(CreateRequest(path: to + node.relativePath, data: node.data, acl: node.acl, flags: 0), op: .create)
-        }
-        if nodes.count <= Self.atomicMoveMaxNodes && bytes <= Self.atomicMoveMaxBytes {
-            let deletes = move ? nodes.reversed().map { MultiOp.delete(DeleteRequest(path: from + $0.relativePath, version: -1)) } : []
-            _ = try await client.multi(creates + deletes)
-            return .copied(from: from, to: to, count: nodes.count, moved: move, atomic: true)
-        }
-        for node in nodes {
-            try Task.checkCancellation()
-            _ = try await client.create2(to + node.relativePath, data: node.data, acl: node.acl, mode: .persistent, ttl: nil)
-        }
-        if move { _ = try await deleteAll(from, batchSize: 1000) }
-        return .copied(from: from, to: to, count: nodes.count, moved: move, atomic: false)
-    }
-
-    static let exportFormat = "zkcli-export"
-
-    /// {"format": "zkcli-export", "version": 1, "path": root, "node": {name, data, encoding, acl, children}}.
-    func export(_ root: String) async throws -> (JSONValue, Int) {
-        let nodes = try await collect(root)
-        // Relative paths: "" for the root, "/a", "/a/b" below it.
-        var children: [String: [String]] = [:]
-        var byPath: [String: PortableNode] = [:]
-        for node in nodes {
-            byPath[node.relativePath] = node
-            if let slash = node.relativePath.lastIndex(of: "/") {
-                children[String(node.relativePath[..<slash]), default: []].append(node.relativePath)
-            }
-        }
-        func value(_ relative: String) -> JSONValue {
-            guard let node = byPath[relative] else { return .null }
-            let text = DataText.utf8Text(node.data)
-            let acl = node.acl.map { JSONValue.string(ACLSyntax.format([$0])) }
-            return .object([("name", .string(PathResolution.name(relative.isEmpty ? root : relative))),
-                            ("data", .string(text ?? Base64.encode(node.data))),
-                            ("encoding", .string(text == nil ? "base64" : "utf-8")), ("acl", .array(acl)),
-                            ("children", .array((children[relative] ?? []).map(value)))])
-        }
-        let document = JSONValue.object([("format", .string(Self.exportFormat)), ("version", .int(1)),
-                                         ("path", .string(root)), ("node", nodes.isEmpty ? .null : value(""))])
-        return (document, nodes.count)
-    }
-
-    /// Creates export's tree at `root` (the exported root's own data and ACL go to `root`), parents first.
-    /// With `update`, a node that exists gets the data and ACL instead.
-    func importTree(_ text: String, at root: String, update: Bool) async throws -> CommandResult {
-        let document = try JSONValue.parse(text)
-        guard document["format"]?.stringValue == Self.exportFormat, let top = document["node"] else {
-            throw UsageError("import: not a zkcli export (expected \"format\": \"\(Self.exportFormat)\")")
-        }
-        var created = 0, updated = 0
-        var pending: [(JSONValue, String)] = [(top, root)]
-        while let (node, path) = pending.popLast() {
-            try Task.checkCancellation()
-            let (data, acl) = try Self.decodeNode(node, path: path)
-            do {
-                _ = try await client.create2(path, data: data, acl: acl, mode: .persistent, ttl: nil)
-                created += 1
-            } catch let error as ZooKeeperError where error.code == .nodeExists && update {
-                _ = try await client.setData(path, data: data, version: -1)
-                _ = try await client.setACL(path, acl: acl, version: -1)
-                updated += 1
-            }
-            for child in (node["children"]?.arrayValue ?? []).reversed() {
-                guard let name = child["name"]?.stringValue, PathValidation.problem("/" + name) == nil, !name.contains("/") else {
-                    throw UsageError("import: invalid child name under \(path)")
-                }
-                pending.append((child, PathResolution.join(path, name)))
-            }
-        }
-        return .imported(path: root, created: created, updated: updated)
-    }
-
-    static func decodeNode(_ node: JSONValue, path: String) throws(UsageError) -> ([UInt8], [ACL]) {
-        let text = node["data"]?.stringValue ?? ""
-        let data: [UInt8]
-        if node["encoding"]?.stringValue == "base64" {
-            guard let decoded = Data(base64Encoded: text) else { throw UsageError("import: bad base64 data for \(path)") }
-            data = Array(decoded)
-        } else {
-            data = Array(text.utf8)
-        }
-        var acl: [ACL] = []
-        for entry in node["acl"]?.arrayValue ?? [] {
-            guard let text = entry.stringValue else { throw UsageError("import: bad ACL entry for \(path)") }
-            do { acl += try ACLSyntax.parse(text) } catch { throw UsageError("import: bad ACL \(text) for \(path): \(error.message)") }
-        }
-        return (data, acl.isEmpty ? ACL.openACLUnsafe : acl)
+    /// A long line cut to the part around its first match, marked with "…" where text was left out.
+    static func excerpt(_ line: String, around regex: Regex<AnyRegexOutput>) -> String {
+        guard line.count > grepLineLimit, let match = line.firstMatch(of: regex) else { return line }
+        let before = 60
+        let start = line.index(match.range.lowerBound, offsetBy: -before, limitedBy: line.startIndex) ?? line.startIndex
+        let end = line.index(start, offsetBy: grepLineLimit, limitedBy: line.endIndex) ?? line.endIndex
+        return (start == line.startIndex ? "" : "…") + line[start..<end] + (end == line.endIndex ? "" : "…")
     }
 }

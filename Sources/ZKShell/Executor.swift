@@ -5,15 +5,31 @@ import ZKProtocol
 /// concern the shell itself (cd, history, watch, connect…) are the session's; admin queries are `AdminQueries`.
 public struct Executor: Sendable {
     public let client: any ShellClient
+    public let io: CommandIO
+    /// Opens a session on other servers (diff's zk:// side); nil where there is none to open.
+    public let connector: ShellSession.Connector?
 
-    public init(client: any ShellClient) { self.client = client }
+    /// Above this many nodes, a command that deletes or rewrites a subtree asks first at a prompt.
+    public static let confirmAbove = 100
+
+    public init(client: any ShellClient, io: CommandIO = .silent, connector: ShellSession.Connector? = nil) {
+        self.client = client; self.io = io; self.connector = connector
+    }
 
     public func execute(_ command: Command) async throws(ShellError) -> CommandResult {
         do {
             return try await run(command)
+        } catch is Declined {
+            return .declined(command: command.name)
         } catch {
             throw ShellError.from(error)
         }
+    }
+
+    /// At a prompt, asks before changing more than `confirmAbove` nodes; throws Declined on no.
+    func confirm(_ count: Int, _ question: @autoclosure () -> String, _ change: ChangeOptions) async throws {
+        guard count > Self.confirmAbove, !change.yes, let ask = io.confirm else { return }
+        if !(await ask(question() + " [y/N] ")) { throw Declined() }
     }
 
     /// Commands that need neither a server nor the session's state.
@@ -32,7 +48,7 @@ public struct Executor: Sendable {
         if let result = Self.local(command) { return result }
         switch command {
         case .ls(let path, let stat, let watch, let recursive):
-            if recursive { return .subtreePaths(path: path, paths: try await subtree(path)) }
+            if recursive { return try await listSubtree(path) }
             let (children, nodeStat) = try await client.getChildren2(path, watch: watch)
             return .children(path: path, children: children.sorted(), stat: nodeStat, showStat: stat)
         case .get(let path, let stat, let watch, let format, let outputFile):
@@ -50,9 +66,9 @@ public struct Executor: Sendable {
             return .created(path: created, stat: stat)
         case .delete(let path, let version):
             try await client.delete(path, version: version)
-            return .deleted(path: path, count: 1)
-        case .deleteAll(let path, let batchSize):
-            return .deleted(path: path, count: try await deleteAll(path, batchSize: batchSize))
+            return .deleted(path: path, count: 1, recursive: false)
+        case .deleteAll(let path, let batchSize, let change):
+            return try await deleteAllCommand(path, batchSize: batchSize, change: change)
         case .stat(let path, let watch):
             guard let stat = try await client.exists(path, watch: watch) else {
                 throw ZooKeeperError(code: .noNode, path: path)
@@ -61,13 +77,21 @@ public struct Executor: Sendable {
         case .getAcl(let path, let stat):
             let (acl, nodeStat) = try await client.getACL(path)
             return .acl(path: path, acl: acl, stat: nodeStat, showStat: stat)
-        case .setAcl(let path, let acl, let version, let stat, let recursive):
+        case .setAcl(let path, let acl, let version, let stat, let recursive, let change):
+            guard recursive else {
+                return .nodeStat(path: path, stat: try await client.setACL(path, acl: acl, version: version), showStat: stat)
+            }
+            let paths = try await subtree(path)
+            if change.dryRun {
+                return .plan(DryRun(command: "setAcl", path: path, entries: paths.map { PlannedChange(path: $0) },
+                                    summary: "would set the ACL of \(Self.count(paths.count))"))
+            }
+            try await confirm(paths.count, "setAcl -R \(path): set the ACL of \(Self.count(paths.count))?", change)
             let nodeStat = try await client.setACL(path, acl: acl, version: version)
-            if recursive {
-                // Apache applies the version to the named node only; descendants get any version.
-                for descendant in try await subtree(path).dropFirst() {
-                    _ = try await client.setACL(descendant, acl: acl, version: -1)
-                }
+            // Apache applies the version to the named node only; descendants get any version.
+            for descendant in paths.dropFirst() {
+                try Task.checkCancellation()
+                _ = try await client.setACL(descendant, acl: acl, version: -1)
             }
             return .nodeStat(path: path, stat: nodeStat, showStat: stat)
         case .addAuth(let scheme, let auth):
@@ -109,28 +133,36 @@ public struct Executor: Sendable {
             try await delQuota(path, limit: limit)
             return .done(command: "delquota", path: path)
         case .tree(let path, let depth, let sizes):
-            return .tree(path: path, entries: try await treeEntries(path, maxDepth: depth), sizes: sizes)
+            return try await tree(path, maxDepth: depth, sizes: sizes)
         case .find(let path, let name, let ephemeralOnly, let depth):
-            return .found(path: path, paths: try await find(path, name: name, ephemeralOnly: ephemeralOnly, maxDepth: depth))
+            return try await find(path, name: name, ephemeralOnly: ephemeralOnly, maxDepth: depth)
         case .grep(let path, let pattern, let ignoreCase, let pathsOnly):
-            return .matches(path: path, matches: try await grep(path, pattern: pattern, ignoreCase: ignoreCase),
-                            pathsOnly: pathsOnly)
-        case .copy(let from, let to):
-            return try await copy(from: from, to: to, move: false)
-        case .move(let from, let to):
-            return try await copy(from: from, to: to, move: true)
-        case .export(let path, let file):
-            let (document, count) = try await export(path)
+            return try await grep(path, pattern: pattern, ignoreCase: ignoreCase, pathsOnly: pathsOnly)
+        case .copy(let from, let to, let change, let replacement):
+            return try await copy(from: from, to: to, move: false, change: change, replacement: replacement)
+        case .move(let from, let to, let change, let replacement):
+            return try await copy(from: from, to: to, move: true, change: change, replacement: replacement)
+        case .export(let path, let file, let replacement):
+            let (document, count) = try await export(path, replacement: replacement)
             if let file { try LocalFile.write(Array((document.serialized(pretty: true) + "\n").utf8), to: file) }
             return .exported(path: path, document: document, file: file, count: count)
-        case .import(let path, let file, let update):
+        case .import(let path, let file, let update, let atomic, let change, let replacement):
             let text = try LocalFile.readText(file)
-            return try await importTree(text, at: path, update: update)
+            return try await importTree(text, at: path, update: update, atomic: atomic, change: change, replacement: replacement)
+        case .edit(let path):
+            return try await edit(path)
+        case .diff(let left, let right):
+            return try await diff(left, right)
+        case .du(let path, let human, let summaryOnly):
+            return .diskUsage(try await diskUsage(path, summaryOnly: summaryOnly), human: human)
         case .version, .help, .quit, .close, .connect, .history, .redo, .printWatches, .cd, .pwd, .watch, .unwatch,
-             .fourLetterWord, .ensemble:
+             .fourLetterWord, .ensemble, .top:
             preconditionFailure("\(command.name) is answered by the session, not the executor")
         }
     }
+
+    /// "1 node", "12 nodes".
+    static func count(_ n: Int) -> String { n == 1 ? "1 node" : "\(n) nodes" }
 
     /// reconfig's file form reads server.N= lines and sends them as the new membership.
     func reconfig(_ change: ReconfigChange, fromVersion: Int64) async throws -> (data: [UInt8], stat: Stat) {

@@ -10,6 +10,11 @@ public struct Invocation: Sendable, Hashable {
     public var readOnly = false
     public var verbose = false
     public var showHelp = false
+    public var showVersion = false
+    /// -e: a script stops at its first failing line.
+    public var stopOnError = false
+    /// --wide: tables as wide as their cells, not cut to 80 columns.
+    public var wide = false
     /// --auth scheme:credential, sent as addauth right after each connect.
     public var auth: [AuthCredential] = []
     /// -f FILE: run the commands in it instead of reading stdin.
@@ -22,10 +27,11 @@ public struct Invocation: Sendable, Hashable {
     /// - Parameters:
     ///   - environment: ZOOKEEPER_HOSTS, the default server list.
     ///   - configFile: the text of ~/.zkclirc (or $ZKCLI_CONFIG): `server=`, `timeout=`, `auth=` lines, which the
-    ///     environment and then the command line override.
-    public init(arguments: [String], environment: [String: String] = [:], configFile: String? = nil) throws(UsageError) {
+    ///     environment and then the command line override; `configPath` names it in errors.
+    public init(arguments: [String], environment: [String: String] = [:], configFile: String? = nil,
+                configPath: String = "config file") throws(UsageError) {
         server = Self.defaultServer
-        if let configFile { try applyConfig(configFile) }
+        if let configFile { try applyConfig(configFile, path: configPath) }
         if let hosts = environment["ZOOKEEPER_HOSTS"], !hosts.isEmpty { server = hosts }
         var index = 0
         func value(_ option: String) throws(UsageError) -> String {
@@ -45,34 +51,46 @@ public struct Invocation: Sendable, Hashable {
             case "-r", "--read-only": readOnly = true
             case "-v", "--verbose": verbose = true
             case "-h", "-help", "--help": showHelp = true
+            case "--version", "-version": showVersion = true
+            case "-e", "--stop-on-error": stopOnError = true
+            case "--wide": wide = true
             case "-waitforconnection": break  // always the case here
             case "--":
                 command = Array(arguments[(index + 1)...])
-                return
+                index = arguments.count
+                continue
             default:
                 if argument.hasPrefix("-") && argument.count > 1 {
                     throw UsageError("unknown option \(argument)", usage: Self.usage)
                 }
                 command = Array(arguments[index...])
-                return
+                index = arguments.count
+                continue
             }
             index += 1
         }
+        if let scriptFile, !command.isEmpty {
+            throw UsageError("give -f \(scriptFile) or a command (\(command.joined(separator: " "))), not both", usage: Self.usage)
+        }
     }
 
-    mutating func applyConfig(_ text: String) throws(UsageError) {
+    mutating func applyConfig(_ text: String, path: String) throws(UsageError) {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "=") else {
-                throw UsageError("config file line \(index + 1): expected key=value, got \(line)")
+                throw UsageError("\(path):\(index + 1): expected key=value, got \(line)")
             }
             let key = line[..<equals].trimmingBlanks(), value = String(line[line.index(after: equals)...].trimmingBlanks())
-            switch key {
-            case "server": server = value
-            case "timeout": timeoutMs = try Self.timeout(value)
-            case "auth": auth.append(try Self.auth(value))
-            default: throw UsageError("config file line \(index + 1): unknown key \(key) (server, timeout, auth)")
+            do throws(UsageError) {
+                switch key {
+                case "server": server = value
+                case "timeout": timeoutMs = try Self.timeout(value)
+                case "auth": auth.append(try Self.auth(value))
+                default: throw UsageError("unknown key \(key) (server, timeout, auth)")
+                }
+            } catch {
+                throw UsageError("\(path):\(index + 1): \(error.message)")
             }
         }
     }
@@ -89,7 +107,7 @@ public struct Invocation: Sendable, Hashable {
         return AuthCredential(scheme: String(text[..<colon]), credential: String(text[text.index(after: colon)...]))
     }
 
-    public static let usage = "zkcli [-server host:port,...[/chroot]] [-timeout ms] [-r] [--auth scheme:cred] [--json] [-f file] [-v] [command args...]"
+    public static let usage = "zkcli [-server host:port,...[/chroot]] [-timeout ms] [-r] [--auth scheme:cred] [--json] [--wide] [-f file] [-e] [-v] [command args...]"
 
     public static let helpText = """
         usage: \(usage)
@@ -104,23 +122,30 @@ public struct Invocation: Sendable, Hashable {
         Options:
           -server, --server list   servers as host:port,... with an optional /chroot
                                    (default: $ZOOKEEPER_HOSTS, else \(defaultServer))
-          -timeout, --timeout ms   session timeout in milliseconds (default \(defaultTimeoutMs))
+          -timeout, --timeout ms   session timeout in milliseconds (default \(defaultTimeoutMs)); also how
+                                   long to keep trying the servers before giving up (exit 3)
           -r, --read-only          accept a read-only server
           --auth scheme:cred       add an identity after connecting (repeatable; e.g. digest:u:pw)
-          -f, --file file          run the commands in file, one a line
+          -f, --file file          run the commands in file, one a line (- for stdin); errors
+                                   name the file and line (file:3: NoNode: /x)
+          -e, --stop-on-error      stop a script at its first failing command
           -waitforconnection       accepted for zkCli.sh scripts (zkcli always waits)
           --json                   print one JSON document per command (errors as JSON on stderr)
+          --wide                   do not cut tables to 80 columns
           -v, --verbose            report connection progress on stderr
-          -h, --help               this text; `zkcli help` lists the commands
+          -h, --help               this text; `zkcli help` lists the commands, CMD --help one
+          --version                print zkcli's version
 
         Exit status:
           0  success
           1  ZooKeeper refused a request (NoNode, NodeExists, BadVersion, NoAuth, ...)
           2  usage error: unknown command or option, missing argument, bad path or ACL
           3  no session: cannot connect, connection lost, session expired
-        Reading stdin, zkcli runs every line even after failures and exits with the status of
-        the LAST FAILING command (0 if none failed); a connection failure (3) stops the script.
-        Results go to stdout, errors to stderr.
+        Reading stdin, zkcli runs every line even after failures (unless -e) and exits with the
+        status of the LAST FAILING command (0 if none failed); a connection failure (3) stops the
+        script. grep without a match and diff with a difference exit 1. Results go to stdout,
+        errors to stderr; a closed pipe ends zkcli quietly with status 0.
+        Colour is used on a terminal only, never with NO_COLOR set.
         """
 }
 

@@ -10,8 +10,11 @@ public enum JSONRenderer {
         return value.serialized() + "\n"
     }
 
-    public static func render(_ error: ShellError) -> String {
-        value(error).serialized() + "\n"
+    public static func render(_ error: ShellError, at location: ScriptLocation? = nil) -> String {
+        guard let location, case .object(var members) = value(error) else { return value(error).serialized() + "\n" }
+        members.append(("file", .string(location.file)))
+        members.append(("line", .int(Int64(location.line))))
+        return JSONValue.object(members).serialized() + "\n"
     }
 
     public static func value(_ result: CommandResult) -> JSONValue? {
@@ -32,7 +35,7 @@ public enum JSONRenderer {
             return .object([("path", .string(path)), ("stat", self.stat(stat))])
         case .created(let path, let stat):
             return .object([("path", .string(path)), ("stat", self.stat(stat))])
-        case .deleted(let path, let count):
+        case .deleted(let path, let count, _):
             return .object([("path", .string(path)), ("deleted", .int(Int64(count)))])
         case .acl(let path, let acl, let stat, _):
             return .object([("path", .string(path)), ("acl", self.acl(acl)), ("stat", self.stat(stat))])
@@ -93,13 +96,45 @@ public enum JSONRenderer {
         case .exported(let path, let document, let file, let count):
             guard let file else { return document }
             return .object([("path", .string(path)), ("file", .string(file)), ("count", .int(Int64(count)))])
-        case .imported(let path, let created, let updated):
-            return .object([("path", .string(path)), ("created", .int(Int64(created))), ("updated", .int(Int64(updated)))])
+        case .imported(let path, let created, let updated, let atomic):
+            return .object([("path", .string(path)), ("created", .int(Int64(created))), ("updated", .int(Int64(updated))),
+                            ("atomic", .bool(atomic))])
+        case .plan(let plan):
+            var members: [(String, JSONValue)] = [("command", .string(plan.command)), ("path", .string(plan.path)),
+                                                  ("dryRun", .bool(true)), ("paths", strings(plan.entries.map(\.path))),
+                                                  ("count", .int(Int64(plan.entries.count)))]
+            if plan.entries.contains(where: { $0.action != nil }) {
+                members.append(("actions", strings(plan.entries.map { $0.action ?? "" })))
+            }
+            return .object(members)
+        case .declined(let command):
+            return .object([("command", .string(command)), ("declined", .bool(true))])
+        case .streamed(let command, _, let count):
+            return .object([("command", .string(command)), ("count", .int(Int64(count)))])
+        case .edited(let path, let stat, let changed):
+            return .object([("path", .string(path)), ("changed", .bool(changed)), ("stat", stat.map(self.stat) ?? .null)])
+        case .differences(let left, let right, let differences):
+            return .object([("left", .string(left)), ("right", .string(right)), ("same", .bool(differences.isEmpty)),
+                            ("differences", .array(differences.map { d in
+                                .object([("kind", .string(d.kind.rawValue)), ("path", .string(d.relativePath)),
+                                         ("left", strings(d.left)), ("right", strings(d.right))])
+                            }))])
+        case .diskUsage(let usage, _):
+            return .object([("usage", .array(usage.map {
+                .object([("path", .string($0.path)), ("bytes", .int($0.bytes)), ("nodes", .int(Int64($0.nodes)))])
+            }))])
         case .watching(let path, let recursive):
             return .object([("watching", .string(path)), ("recursive", .bool(recursive))])
         case .event(let event):
-            return .object([("event", .string(event.type.name)), ("state", .string(event.state.name)),
-                            ("path", event.path.isEmpty ? .null : .string(event.path))])
+            var members: [(String, JSONValue)] = [("event", .string(event.type.name)), ("state", .string(event.state.name)),
+                                                  ("path", event.path.isEmpty ? .null : .string(event.path))]
+            if event.streamed { members.append(("zxid", event.zxid.map(JSONValue.int) ?? .null)) }
+            if let data = event.data {
+                let text = DataText.utf8Text(data)
+                members.append(("data", .string(text ?? Base64.encode(data))))
+                members.append(("encoding", .string(text == nil ? "base64" : "utf-8")))
+            }
+            return .object(members)
         case .unwatched(let paths):
             return .object([("unwatched", strings(paths))])
         case .fourLetterWord(let word, let answers):
@@ -144,6 +179,12 @@ public enum JSONRenderer {
             return .object(members)
         case .connection(let message):
             return .object([("error", .string("Connection")), ("message", .string(message))])
+        case .refused(let message):
+            return .object([("error", .string("Refused")), ("message", .string(message))])
+        case .incomplete(let inner, let report):
+            guard case .object(var members) = value(inner) else { return value(inner) }
+            members.append(("report", .string(report)))
+            return .object(members)
         }
     }
 

@@ -1,24 +1,9 @@
-import Foundation
-
-extension JSONValue: Decodable {
-    /// Objects decode with their keys sorted: JSON does not keep an order, and sorting keeps the result stable.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null; return }
-        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
-        if let value = try? container.decode(Int64.self) { self = .int(value); return }
-        if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode([JSONValue].self) { self = .array(value); return }
-        let members = try container.decode([String: JSONValue].self)
-        self = .object(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-    }
-
+extension JSONValue {
+    /// Parses one JSON document; object keys keep the order of the text. A mistake is reported with its line
+    /// and column, so a hand-edited export file can be fixed.
     public static func parse(_ text: String) throws(UsageError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw UsageError("not valid JSON: \(error)")
-        }
+        var parser = JSONParser(Array(text.utf8))
+        return try parser.document()
     }
 
     public subscript(key: String) -> JSONValue? {

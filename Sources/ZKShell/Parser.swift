@@ -1,3 +1,4 @@
+import ZKClient
 import ZKProtocol
 
 /// Words -> `Command`, driven by `CommandTable`. Flags come first, POSIX style, and `--` ends them
@@ -21,6 +22,8 @@ public enum Parser {
         guard let spec = CommandTable.spec(named: name) else {
             throw UsageError("Command not found: \(name) (try help)")
         }
+        // `CMD --help` anywhere before a `--` asks for the command's help instead of running it.
+        if words.dropFirst().prefix(while: { $0 != "--" }).contains("--help") { return .help(command: spec.name) }
         let args = try ParsedArguments(spec: spec, words: Array(words.dropFirst()), cwd: cwd)
         if spec.group == .admin { return try buildAdmin(spec, args) }
         if spec.group == .tree { return try buildTreeCommand(spec, args) }
@@ -50,7 +53,7 @@ public enum Parser {
         case "delete":
             return .delete(path: try a.path(0), version: try a.version())
         case "deleteall":
-            return .deleteAll(path: try a.path(0), batchSize: try a.number("b", range: 1...100_000) ?? 1000)
+            return .deleteAll(path: try a.path(0), batchSize: try a.number("b", range: 1...100_000) ?? 1000, change: a.change)
         case "delquota":
             let limits = QuotaLimit.allCases.filter { a.has(Character($0.rawValue)) }
             if limits.count > 1 { throw a.error("give at most one of -n -b -N -B") }
@@ -100,8 +103,9 @@ public enum Parser {
         case "set":
             return .set(path: try a.path(0), data: try a.data(1), version: try a.version(), stat: a.has("s"))
         case "setAcl":
+            if a.has("dry-run") && !a.has("R") { throw a.error("--dry-run goes with -R") }
             return .setAcl(path: try a.path(0), acl: try a.acl(1), version: try a.version(), stat: a.has("s"),
-                           recursive: a.has("R"))
+                           recursive: a.has("R"), change: a.change)
         case "setquota":
             let given = QuotaLimit.allCases.filter { a.has(Character($0.rawValue)) }
             guard given.count == 1, let limit = given.first else { throw a.error("give exactly one of -n -b -N -B") }
@@ -138,7 +142,8 @@ public enum Parser {
             do { _ = try Regex(pattern) } catch { throw a.error("invalid regular expression \(pattern): \(error)") }
             return .grep(path: try a.pathOrCurrent(1), pattern: pattern, ignoreCase: a.has("i"), pathsOnly: a.has("l"))
         case "watch":
-            return .watch(path: try a.path(0), recursive: a.has("R"), count: try a.number("c", range: 1...Int.max))
+            return .watch(path: try a.path(0), recursive: a.has("R"), count: try a.number("c", range: 1...Int.max),
+                          withData: a.has("d"))
         case "unwatch":
             return .unwatch(path: a.positionals.isEmpty ? nil : try a.path(0))
         case "cp", "mv":
@@ -147,11 +152,21 @@ public enum Parser {
             if to == from || to.hasPrefix(from == "/" ? "/" : from + "/") {
                 throw a.error("\(to) is inside \(from)")
             }
-            return spec.name == "cp" ? .copy(from: from, to: to) : .move(from: from, to: to)
+            let replacement = try a.optionalACL("A")
+            return spec.name == "cp" ? .copy(from: from, to: to, change: a.change, redactedACL: replacement)
+                : .move(from: from, to: to, change: a.change, redactedACL: replacement)
         case "export":
-            return .export(path: try a.pathOrCurrent(0), file: a.value("o"))
+            return .export(path: try a.pathOrCurrent(0), file: a.value("o"), redactedACL: try a.optionalACL("A"))
         case "import":
-            return .import(path: try a.path(0), file: a.value("f"), update: a.has("u"))
+            if a.has("a") && a.has("dry-run") { throw a.error("-a and --dry-run cannot be combined") }
+            return .import(path: try a.path(0), file: a.value("f"), update: a.has("u"), atomic: a.has("a"), change: a.change,
+                           redactedACL: try a.optionalACL("A"))
+        case "edit":
+            return .edit(path: try a.path(0))
+        case "diff":
+            return .diff(left: try a.location(0), right: try a.location(1))
+        case "du":
+            return .du(path: try a.pathOrCurrent(0), human: a.has("h"), summaryOnly: a.has("s"))
         default:
             preconditionFailure("CommandTable has \(spec.name) but the parser does not")
         }
@@ -161,15 +176,38 @@ public enum Parser {
         switch spec.name {
         case "ensemble":
             return .ensemble
+        case "top":
+            let seconds = try a.number("i", range: 1...3600) ?? 2
+            return .top(intervalMs: seconds * 1000, count: try a.number("n", range: 1...Int.max))
         case "4lw":
             let word = a.positionals[0].lowercased()
             guard CommandTable.fourLetterWords.contains(word) else {
                 throw a.error("unknown four-letter word \(word); one of \(CommandTable.fourLetterWords.joined(separator: " "))")
             }
-            return .fourLetterWord(word, server: try a.server(1), all: a.has("a"))
+            var mask = try a.value("m").map { text throws(UsageError) in try Self.traceMask(text, a) }
+            var serverIndex = 1
+            // `4lw stmk MASK`: a word without a colon after stmk is its mask, not a server.
+            if word == "stmk", mask == nil, a.positionals.count > 1, !a.positionals[1].contains(":") {
+                mask = try Self.traceMask(a.positionals[1], a)
+                serverIndex = 2
+            }
+            if word == "stmk" && mask == nil { throw a.error("stmk needs a mask: 4lw stmk MASK, or -m MASK") }
+            if word != "stmk" && mask != nil { throw a.error("-m goes with stmk only") }
+            return .fourLetterWord(word, argument: mask, server: try a.server(serverIndex), all: a.has("a"))
+        case "stmk":
+            return .fourLetterWord("stmk", argument: try Self.traceMask(a.positionals[0], a), server: try a.server(1),
+                                   all: a.has("a"))
         default:
-            return .fourLetterWord(spec.name, server: try a.server(0), all: a.has("a"))
+            return .fourLetterWord(spec.name, argument: nil, server: try a.server(0), all: a.has("a"))
         }
+    }
+
+    /// stmk's mask: decimal, or hexadecimal with 0x.
+    static func traceMask(_ text: String, _ a: ParsedArguments) throws(UsageError) -> Int64 {
+        let lower = text.lowercased()
+        let value = lower.hasPrefix("0x") ? UInt64(lower.dropFirst(2), radix: 16).map { Int64(bitPattern: $0) } : Int64(lower)
+        guard let value else { throw a.error("the mask must be a number (decimal or 0x hex): \(text)") }
+        return value
     }
 
     static func buildCreate(_ a: ParsedArguments) throws(UsageError) -> Command {
@@ -243,6 +281,14 @@ struct ParsedArguments {
             let word = words[index]
             if !flagsEnded && word == "--" { flagsEnded = true; index += 1; continue }
             let looksLikeFlag = !flagsEnded && word.count > 1 && word.hasPrefix("-")
+            if looksLikeFlag && word.hasPrefix("--") && (positionals.isEmpty || spec.longFlag(String(word.dropFirst(2))) != nil) {
+                guard let flag = spec.longFlag(String(word.dropFirst(2))) else {
+                    throw UsageError("\(spec.name): unknown option \(word)", usage: spec.usage)
+                }
+                try set(flag, "")
+                index += 1
+                continue
+            }
             if looksLikeFlag && (positionals.isEmpty || Self.isFlagWord(word, of: spec)) {
                 index = try takeFlags(word, at: index, in: words)
             } else {
@@ -307,6 +353,28 @@ struct ParsedArguments {
     }
 
     func has(_ letter: Character) -> Bool { flags[String(letter)] != nil }
+    func has(_ name: String) -> Bool { flags[name] != nil }
+    var change: ChangeOptions { ChangeOptions(dryRun: has("dry-run"), yes: has("y")) }
+
+    func optionalACL(_ name: Character) throws(UsageError) -> [ACL]? {
+        guard let text = value(name) else { return nil }
+        do { return try ACLSyntax.parse(text) } catch { throw self.error(error.message) }
+    }
+
+    /// A path, or zk://host:port[,host:port...]/path on another ensemble.
+    func location(_ index: Int) throws(UsageError) -> TreeLocation {
+        let text = positionals[index]
+        guard text.hasPrefix("zk://") else { return TreeLocation(path: try path(index)) }
+        let rest = text.dropFirst(5)
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let servers = String(rest[..<slash])
+        let path = slash == rest.endIndex ? "/" : String(rest[slash...])
+        guard !servers.isEmpty, (try? ConnectString(parsing: servers)) != nil else {
+            throw error("expected zk://host:port[,host:port...]/path, not \(text)")
+        }
+        if let problem = PathValidation.problem(path) { throw error("invalid path \"\(path)\": \(problem)") }
+        return TreeLocation(servers: servers, path: path)
+    }
     func value(_ name: Character) -> String? { flags[String(name)] }
     func value(_ name: String) -> String? { flags[name] }
     func error(_ message: String) -> UsageError { UsageError("\(spec.name): \(message)", usage: spec.usage) }

@@ -7,13 +7,19 @@ public struct ScriptStatus: Sendable, Hashable {
     /// the same way after a full connect timeout; REPL: no, the user may retry).
     public var stopOnConnectionFailure: Bool
 
-    public init(stopOnConnectionFailure: Bool) { self.stopOnConnectionFailure = stopOnConnectionFailure }
+    /// -e: the first failure ends the sequence.
+    public var stopOnError: Bool
+
+    public init(stopOnConnectionFailure: Bool, stopOnError: Bool = false) {
+        self.stopOnConnectionFailure = stopOnConnectionFailure; self.stopOnError = stopOnError
+    }
 
     /// Records one line's outcome; false when reading should stop.
     public mutating func record(_ outcome: LineOutcome) -> Bool {
         if !outcome.skipped && outcome.exitCode != .success { status = outcome.exitCode }
         if outcome.quit { return false }
         if stopOnConnectionFailure && outcome.exitCode == .connection { return false }
+        if stopOnError && !outcome.skipped && outcome.exitCode != .success { return false }
         return true
     }
 }

@@ -24,8 +24,12 @@ public struct UsageError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a command failed.
-public enum ShellError: Error, Sendable, Hashable, CustomStringConvertible {
+public indirect enum ShellError: Error, Sendable, Hashable, CustomStringConvertible {
     case usage(UsageError)
+    /// zkcli itself declines, to protect data: a redacted ACL it would write back, a delete of / (exit 1).
+    case refused(String)
+    /// A command that stopped part-way: the error, and what was and was not done.
+    case incomplete(ShellError, report: String)
     /// The server (or the client on its behalf) answered with an error code.
     case zookeeper(ZooKeeperError)
     /// No session could be established, or the transport failed in a way that is not a ZooKeeper code.
@@ -39,6 +43,8 @@ public enum ShellError: Error, Sendable, Hashable, CustomStringConvertible {
     public var exitCode: ExitCode {
         switch self {
         case .usage: return .usage
+        case .refused: return .zookeeperError
+        case .incomplete(let error, _): return error.exitCode
         case .zookeeper(let error): return Self.sessionCodes.contains(error.code) ? .connection : .zookeeperError
         case .connection: return .connection
         }
@@ -47,6 +53,8 @@ public enum ShellError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .usage(let error): return error.message
+        case .refused(let message): return message
+        case .incomplete(let error, let report): return error.description + "\n" + report
         case .zookeeper(let error): return error.description
         case .connection(let message): return message
         }
@@ -56,6 +64,7 @@ public enum ShellError: Error, Sendable, Hashable, CustomStringConvertible {
     static func from(_ error: any Error) -> ShellError {
         switch error {
         case let error as ShellError: return error
+        case let error as ConnectError: return .connection(error.description)
         case let error as ZooKeeperError: return .zookeeper(error)
         case let error as UsageError: return .usage(error)
         default: return .connection(String(describing: error))

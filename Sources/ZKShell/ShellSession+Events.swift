@@ -18,6 +18,10 @@ extension ShellSession {
     func show(_ event: ClientEvent) {
         switch event {
         case .watch(let type, let state, let path):
+            if Self.removalEvents.contains(type), let pending = quietRemovals[path] {
+                quietRemovals[path] = pending > 1 ? pending - 1 : nil
+                return
+            }
             guard printWatches, !streams.keys.contains(where: { Self.covers($0, streams[$0]?.recursive ?? false, path) }) else {
                 return
             }
@@ -26,6 +30,18 @@ extension ShellSession {
         case .state(let state):
             guard interactive, printWatches else { return }
             sink(render(.event(WatchEventLine(type: .none, state: state.keeperState, path: "", streamed: false))), .stdout)
+        }
+    }
+
+    static let removalEvents: Set<EventType> = [.persistentWatchRemoved, .dataWatchRemoved, .childWatchRemoved]
+
+    /// Removes the persistent watch a `watch` stream set; the client's own PersistentWatchRemoved event for it
+    /// is expected, not shown.
+    func removeStreamWatch(_ path: String) async {
+        guard let client else { return }
+        quietRemovals[path, default: 0] += 1
+        do { try await client.removeWatches(path, type: .any) } catch {
+            quietRemovals[path] = (quietRemovals[path] ?? 1) > 1 ? quietRemovals[path]! - 1 : nil
         }
     }
 
@@ -38,7 +54,7 @@ extension ShellSession {
 
     /// A persistent watch whose events print one a line. At a prompt it runs in the background until
     /// `unwatch`; in a script it blocks until `count` events (or for good, until interrupted).
-    func watch(_ path: String, recursive: Bool, count: Int?) async throws(ShellError) -> CommandResult {
+    func watch(_ path: String, recursive: Bool, count: Int?, withData: Bool) async throws(ShellError) -> CommandResult {
         let client = try await session()
         if let existing = streams[path] { existing.task.cancel() }
         // The stream exists before the watch does, so no event falls between them.
@@ -46,13 +62,16 @@ extension ShellSession {
         do { try await client.addWatch(path, mode: recursive ? .persistentRecursive : .persistent) } catch {
             throw ShellError.from(error)
         }
-        let format = self.format, sink = self.sink
+        let format = self.format, sink = self.sink, style = self.style
         let pump: @Sendable () async -> Void = {
             var seen = 0
             for await event in events {
-                guard case .watch(let type, let state, let eventPath) = event, Self.covers(path, recursive, eventPath) else { continue }
-                let line = WatchEventLine(type: type, state: state, path: eventPath, streamed: true)
-                sink(format == .json ? JSONRenderer.render(.event(line)) : TextRenderer.render(.event(line)), .stdout)
+                guard case .watch(let type, let state, let eventPath) = event, Self.covers(path, recursive, eventPath),
+                      !Self.removalEvents.contains(type) else { continue }
+                var line = WatchEventLine(type: type, state: state, path: eventPath, streamed: true)
+                // Notifications carry no zxid (Apache sends -1), so it comes from the node's stat, read now.
+                if withData || format == .json { await Self.describe(&line, client: client, withData: withData) }
+                sink(format == .json ? JSONRenderer.render(.event(line)) : TextRenderer.render(.event(line), style: style), .stdout)
                 seen += 1
                 if let count, seen >= count { break }
             }
@@ -68,13 +87,31 @@ extension ShellSession {
         streams[path] = (recursive, Task {})
         await pump()
         streams[path] = nil
-        try? await client.removeWatches(path, type: .any)
+        await removeStreamWatch(path)
         return .done(command: "watch", path: path)
+    }
+
+    /// The event's zxid from the node's stat (the change's own zxid unless a later one came first) and,
+    /// with `withData`, the data.
+    static func describe(_ line: inout WatchEventLine, client: any ShellClient, withData: Bool) async {
+        switch line.type {
+        case .nodeCreated, .nodeDataChanged:
+            if withData, let (data, stat) = try? await client.getData(line.path, watch: false) {
+                line.data = data
+                line.zxid = line.type == .nodeCreated && stat.version == 0 ? stat.czxid : stat.mzxid
+            } else if let stat = try? await client.exists(line.path, watch: false) {
+                line.zxid = line.type == .nodeCreated && stat.version == 0 ? stat.czxid : stat.mzxid
+            }
+        case .nodeChildrenChanged:
+            line.zxid = (try? await client.exists(line.path, watch: false))??.pzxid
+        default:
+            break
+        }
     }
 
     func streamEnded(_ path: String) async {
         streams[path] = nil
-        try? await client?.removeWatches(path, type: .any)
+        await removeStreamWatch(path)
     }
 
     func unwatch(_ path: String?) async -> CommandResult {
@@ -82,9 +119,26 @@ extension ShellSession {
         for path in paths {
             streams[path]?.task.cancel()
             streams[path] = nil
-            try? await client?.removeWatches(path, type: .any)
+            await removeStreamWatch(path)
         }
         return .unwatched(paths)
+    }
+
+    /// `ensemble` again and again: at a prompt in the background of the screen, until Ctrl-C or `count`.
+    func top(intervalMs: Int, count: Int?) async throws(ShellError) -> CommandResult {
+        var shown = 0
+        let clear = interactive && format == .text
+        while count.map({ shown < $0 }) ?? true {
+            if Task.isCancelled { break }
+            let members = await AdminQueries.ensemble(try await adminTargets(nil, all: true), sender: adminSender)
+            let body = render(.ensemble(members))
+            let stamp = format == .text ? "every \(intervalMs / 1000) s, Ctrl-C stops\n" : ""
+            sink((clear ? "\u{1B}[H\u{1B}[2J" : (shown > 0 && format == .text ? "\n" : "")) + stamp + body, .stdout)
+            shown += 1
+            if count.map({ shown >= $0 }) ?? false { break }
+            do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { break }
+        }
+        return .done(command: "top", path: nil)
     }
 
     /// Whom a four-letter word goes to: the named server; with -a every member; else the connected server
@@ -105,8 +159,20 @@ extension ShellSession {
             }
             return Array(listed.prefix(1))
         }
-        // The configuration names members the connect string may not; without a session, the list it is.
-        let config: [UInt8]? = if let client, client.state.isConnected { try? await client.getConfig(watch: false).data } else { nil }
-        return AdminQueries.members(connectString: listed, config: config)
+        // The configuration names members the connect string may not: /zookeeper/config over the session,
+        // else each listed server's `conf` (its membership lines), else a session opened for the purpose.
+        if let client, client.state.isConnected, let config = try? await client.getConfig(watch: false).data,
+           !AdminQueries.clientAddresses(config).isEmpty {
+            return AdminQueries.members(connectString: listed, config: config)
+        }
+        for server in listed {
+            guard let conf = try? await adminSender("conf", server), conf.contains("server.") else { continue }
+            let members = AdminQueries.members(connectString: listed, config: Array(conf.utf8), asked: server)
+            if members.count > listed.count { return members }
+        }
+        if client == nil, let session = try? await session(), let config = try? await session.getConfig(watch: false).data {
+            return AdminQueries.members(connectString: listed, config: config)
+        }
+        return listed
     }
 }

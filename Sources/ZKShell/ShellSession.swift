@@ -1,6 +1,16 @@
 import ZKClient
 import ZKProtocol
 
+/// Where a script line came from, for its error messages: "s.zk:3", "<stdin>:3".
+public struct ScriptLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+
+    public init(file: String, line: Int) { self.file = file; self.line = line }
+
+    public var description: String { "\(file):\(line)" }
+}
+
 public enum OutputFormat: Sendable, Hashable {
     case text, json
 }
@@ -40,6 +50,9 @@ public actor ShellSession {
     /// blocks and other events go to stderr.
     let interactive: Bool
     let adminSender: AdminQueries.Sender
+    /// Asks the user at a prompt before a large change; nil in scripts.
+    let confirm: CommandIO.Confirm?
+    public let style: TextStyle
     public private(set) var servers: String
     public private(set) var cwd = "/"
     var client: (any ShellClient)?
@@ -48,25 +61,31 @@ public actor ShellSession {
     var printWatches = true
     /// Background `watch` streams by path.
     var streams: [String: (recursive: Bool, task: Task<Void, Never>)] = [:]
+    /// Paths whose watches the shell removed itself: the client's WatchRemoved event for them is not news.
+    var quietRemovals: [String: Int] = [:]
 
-    public init(servers: String, format: OutputFormat, interactive: Bool = false,
+    public init(servers: String, format: OutputFormat, interactive: Bool = false, style: TextStyle = .plain,
                 adminSender: @escaping AdminQueries.Sender = AdminQueries.defaultSender,
+                confirm: CommandIO.Confirm? = nil,
                 sink: @escaping Sink = { _, _ in }, connector: @escaping Connector) {
         self.servers = servers
         self.format = format
         self.interactive = interactive
+        self.style = style
         self.adminSender = adminSender
+        self.confirm = confirm
         self.sink = sink
         self.connector = connector
     }
 
-    /// A line as typed (REPL or script). Lines that ran are numbered in the history for `redo`.
-    public func run(line: String) async -> LineOutcome {
+    /// A line as typed (REPL or script). Lines that ran are numbered in the history for `redo`. A script
+    /// line's errors start with its `location` ("s.zk:3: NoNode: /x").
+    public func run(line: String, location: ScriptLocation? = nil) async -> LineOutcome {
         let command: Command?
-        do { command = try Parser.parse(line: line, cwd: cwd) } catch { return failure(.usage(error)) }
+        do { command = try Parser.parse(line: line, cwd: cwd) } catch { return failure(.usage(error), at: location) }
         guard let command else { return LineOutcome(skipped: true) }
         if case .redo = command {} else { history.append(HistoryEntry(number: history.count, line: line)) }
-        return await run(command)
+        return await run(command, location: location)
     }
 
     /// Words already split by the invoking shell (one-shot mode).
@@ -74,19 +93,33 @@ public actor ShellSession {
         do { return await run(try Parser.parse(words, cwd: cwd)) } catch { return failure(.usage(error)) }
     }
 
-    public func run(_ command: Command) async -> LineOutcome {
+    public func run(_ command: Command, location: ScriptLocation? = nil) async -> LineOutcome {
         if case .redo(let number) = command {
             guard let entry = history.first(where: { $0.number == number }) else {
-                return failure(.usage(UsageError("redo: no command \(number) in history")))
+                return failure(.usage(UsageError("redo: no command \(number) in history")), at: location)
             }
-            return await run(line: entry.line)
+            return await run(line: entry.line, location: location)
         }
         do {
             let result = try await result(of: command)
-            return LineOutcome(stdout: render(result), quit: command == .quit)
+            var outcome = LineOutcome(stdout: render(result), exitCode: result.exitCode, quit: command == .quit)
+            // Some members did not answer: the others' answers are printed, and the status says a server is down.
+            let down = result.unansweredServers
+            if !down.isEmpty {
+                outcome.exitCode = .connection
+                if format == .text { outcome.stderr = down.map { $0 + "\n" }.joined() }
+            }
+            return outcome
         } catch {
-            return failure(error)
+            return failure(error, at: location)
         }
+    }
+
+    /// What a running command may print and ask besides its result.
+    var io: CommandIO {
+        let sink = self.sink, interactive = self.interactive
+        return CommandIO(format: format, stream: { sink($0, .stdout) }, notice: { sink($0, .stderr) },
+                         confirm: interactive ? confirm : nil)
     }
 
     func result(of command: Command) async throws(ShellError) -> CommandResult {
@@ -120,12 +153,13 @@ public actor ShellSession {
             await closeSession()
             _ = try await session()
             return .done(command: "connect", path: nil)
-        case .watch(let path, let recursive, let count):
-            return try await watch(path, recursive: recursive, count: count)
+        case .watch(let path, let recursive, let count, let withData):
+            return try await watch(path, recursive: recursive, count: count, withData: withData)
         case .unwatch(let path):
             return await unwatch(path)
-        case .fourLetterWord(let word, let server, let all):
-            let answers = await AdminQueries.ask(word, servers: try await adminTargets(server, all: all), sender: adminSender)
+        case .fourLetterWord(let word, let argument, let server, let all):
+            let answers = await AdminQueries.ask(AdminQueries.request(word, argument: argument),
+                                                 servers: try await adminTargets(server, all: all), sender: adminSender)
             // No server answered: that is a connection failure (exit 3), not a result.
             if answers.allSatisfy({ $0.text == nil }) {
                 throw .connection(answers.map { "\($0.server): \($0.error ?? "no answer")" }.joined(separator: "\n"))
@@ -137,13 +171,15 @@ public actor ShellSession {
                 throw .connection(members.map { "\($0.server): \($0.error ?? "no answer")" }.joined(separator: "\n"))
             }
             return .ensemble(members)
+        case .top(let interval, let count):
+            return try await top(intervalMs: interval, count: count)
         default:
-            return try await Executor(client: try await session()).execute(command)
+            return try await Executor(client: try await session(), io: io, connector: connector).execute(command)
         }
     }
 
     func render(_ result: CommandResult) -> String {
-        format == .json ? JSONRenderer.render(result) : TextRenderer.render(result)
+        format == .json ? JSONRenderer.render(result) : TextRenderer.render(result, style: style)
     }
 
     /// Opens the session now (the REPL does so up front so that its prompt shows the state).
@@ -161,6 +197,12 @@ public actor ShellSession {
     public func childrenForCompletion(_ path: String) async -> [String] {
         guard let client else { return [] }
         return (try? await client.getChildren(path, watch: false)) ?? []
+    }
+
+    /// Whether `path` has children, for completion (a "/" follows such a node).
+    public func hasChildrenForCompletion(_ path: String) async -> Bool {
+        guard let client, let stat = try? await client.exists(path, watch: false) else { return false }
+        return stat.numChildren > 0
     }
 
     public func close() async {
@@ -188,6 +230,8 @@ public actor ShellSession {
             throw error
         } catch let error as UsageError {
             throw .usage(error)
+        } catch let error as ConnectError {
+            throw .connection(error.description)
         } catch let error as ZooKeeperError {
             // Whatever code the client gives up with, failing to get a session is a connection failure.
             throw .connection("cannot connect: \(error.description)")
@@ -196,8 +240,8 @@ public actor ShellSession {
         }
     }
 
-    func failure(_ error: ShellError) -> LineOutcome {
-        let text = format == .json ? JSONRenderer.render(error) : TextRenderer.render(error)
+    func failure(_ error: ShellError, at location: ScriptLocation? = nil) -> LineOutcome {
+        let text = format == .json ? JSONRenderer.render(error, at: location) : TextRenderer.render(error, at: location, style: style)
         return LineOutcome(stderr: text, exitCode: error.exitCode)
     }
 }

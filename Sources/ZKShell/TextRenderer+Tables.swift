@@ -2,37 +2,16 @@
 extension TextRenderer {
     /// Box-drawing branches like tree(1); a node whose children were not entered (depth limit) shows how
     /// many it has. Ends with a count of nodes and bytes.
-    static func tree(_ entries: [TreeEntry], sizes: Bool) -> String {
-        var out = ""
-        // For each depth above the current node: whether that ancestor was the last of its siblings.
-        var lastAtDepth: [Bool] = []
-        var bytes: Int64 = 0
-        for (index, entry) in entries.enumerated() {
-            bytes += Int64(entry.dataLength)
-            if lastAtDepth.count > entry.depth { lastAtDepth.removeLast(lastAtDepth.count - entry.depth) }
-            var line = ""
-            if entry.depth == 0 {
-                line = entry.path
-            } else {
-                for ancestorLast in lastAtDepth.dropFirst() { line += ancestorLast ? "    " : "│   " }
-                line += (entry.isLastSibling ? "└── " : "├── ") + PathResolution.name(entry.path)
-            }
-            lastAtDepth.append(entry.isLastSibling)
-            let entered = index + 1 < entries.count && entries[index + 1].depth > entry.depth
-            var notes: [String] = []
-            if sizes { notes.append("\(entry.dataLength) B") }
-            if sizes || (!entered && entry.numChildren > 0) {
-                notes.append("\(entry.numChildren) \(entry.numChildren == 1 ? "child" : "children")")
-            }
-            if entry.ephemeral { notes.append("ephemeral") }
-            out += line + (notes.isEmpty ? "" : "  [" + notes.joined(separator: ", ") + "]") + "\n"
-        }
-        return out + "\(entries.count) \(entries.count == 1 ? "node" : "nodes"), \(bytes) bytes\n"
+    static func tree(_ entries: [TreeEntry], sizes: Bool, style: TextStyle = .plain) -> String {
+        var drawer = TreeDrawer(style: style)
+        let bytes = entries.reduce(Int64(0)) { $0 + Int64($1.dataLength) }
+        return entries.map { drawer.line($0, sizes: sizes) }.joined()
+            + TreeDrawer.summary(nodes: entries.count, bytes: bytes, human: sizes)
     }
 
     /// One server: its answer as is. Several: a table (keys down, servers across) for the words that
     /// answer in key/value lines, otherwise one section per server.
-    static func fourLetterWord(_ word: String, _ answers: [ServerAnswer]) -> String {
+    static func fourLetterWord(_ word: String, _ answers: [ServerAnswer], style: TextStyle = .plain) -> String {
         if answers.count == 1, let answer = answers.first {
             guard let text = answer.text else { return "\(answer.server): \(answer.error ?? "no answer")\n" }
             return text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
@@ -55,7 +34,7 @@ extension TextRenderer {
                 return values
             }
             let rows = [[""] + answers.map(\.server)] + keys.map { key in [key] + columns.map { $0[key] ?? "" } }
-            return table(rows)
+            return table(rows, width: style.width)
         }
         return answers.map { answer in
             "== \(answer.server) ==\n" + (answer.text.map { $0.hasSuffix("\n") || $0.isEmpty ? $0 : $0 + "\n" }
@@ -74,25 +53,77 @@ extension TextRenderer {
         }
     }
 
-    static func ensemble(_ members: [MemberStatus]) -> String {
-        let header = ["SERVER", "MODE", "ZXID", "EPOCH", "LATENCY min/avg/max", "CONNS", "OUTSTANDING", "ZNODES", "SYNCED"]
+    static func ensemble(_ members: [MemberStatus], style: TextStyle = .plain) -> String {
+        let header = ["SERVER", "MODE", "ZXID", "EPOCH", "LATENCY", "CONN", "OUT", "NODES", "SYNC"]
         let rows = members.map { m -> [String] in
             guard m.error == nil else { return [m.server, "down: " + (m.error ?? ""), "", "", "", "", "", "", ""] }
             return [m.server, m.mode ?? "?", m.zxid.map { "0x" + hex($0) } ?? "", m.epoch.map(String.init) ?? "",
                     m.latency ?? "", m.connections.map(String.init) ?? "", m.outstanding.map(String.init) ?? "",
                     m.znodes.map(String.init) ?? "", m.syncedFollowers.map(String.init) ?? ""]
         }
-        return table([header] + rows)
+        return table([header] + rows, width: style.width) { row, column, cell in
+            guard column == 1, row > 0 else { return cell }
+            if cell.hasPrefix("down") { return style.paint(cell, .red) }
+            return cell.hasPrefix("leader") || cell.hasPrefix("standalone") ? style.paint(cell, .green) : cell
+        }
     }
 
-    /// Left-aligned columns two spaces apart, trailing blanks trimmed.
-    static func table(_ rows: [[String]]) -> String {
-        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
-        return rows.map { row in
+    /// Left-aligned columns two spaces apart, trailing blanks trimmed. Wider than `width`, the widest
+    /// columns are cut (their cells end in "…") until the table fits. `paint` colours a cell once laid out.
+    static func table(_ rows: [[String]], width: Int? = 80,
+                      paint: (_ row: Int, _ column: Int, _ cell: String) -> String = { _, _, cell in cell }) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        if let width {
+            let minimum = 6
+            while widths.reduce(0, +) + 2 * max(0, columns - 1) > width,
+                  // The first column names the row (a server, a key): it is never cut.
+                  let widest = widths.indices.dropFirst().max(by: { widths[$0] < widths[$1] }), widths[widest] > minimum {
+                widths[widest] -= 1
+            }
+        }
+        return rows.enumerated().map { rowIndex, row in
             var line = ""
-            for (index, cell) in row.enumerated() { line += index == row.count - 1 ? cell : cell.padding(widths[index] + 2) }
+            for (index, cell) in row.enumerated() {
+                let cut = cell.count > widths[index] ? String(cell.prefix(max(0, widths[index] - 1))) + "…" : cell
+                let shown = paint(rowIndex, index, cut)
+                line += index == row.count - 1 ? shown : shown + String(repeating: " ", count: widths[index] + 2 - cut.count)
+            }
             while line.hasSuffix(" ") { line.removeLast() }
             return line + "\n"
         }.joined()
+    }
+}
+
+/// Draws `tree` one node at a time, in pre-order, so a walk can print as it goes.
+struct TreeDrawer {
+    var style: TextStyle = .plain
+    /// For each depth above the current node: whether that ancestor was the last of its siblings.
+    var lastAtDepth: [Bool] = []
+
+    mutating func line(_ entry: TreeEntry, sizes: Bool) -> String {
+        if lastAtDepth.count > entry.depth { lastAtDepth.removeLast(lastAtDepth.count - entry.depth) }
+        var line = ""
+        let name = entry.depth == 0 ? entry.path : PathResolution.name(entry.path)
+        if entry.depth > 0 {
+            for ancestorLast in lastAtDepth.dropFirst() { line += ancestorLast ? "    " : "│   " }
+            line += entry.isLastSibling ? "└── " : "├── "
+        }
+        line += entry.numChildren > 0 ? style.paint(name, .boldBlue) : entry.ephemeral ? style.paint(name, .magenta) : name
+        lastAtDepth.append(entry.isLastSibling)
+        var notes: [String] = []
+        if sizes { notes.append(HumanSize.format(Int64(entry.dataLength), iec: true)) }
+        if sizes || (!entry.entered && entry.numChildren > 0) {
+            notes.append("\(entry.numChildren) \(entry.numChildren == 1 ? "child" : "children")")
+        }
+        if sizes && entry.subtreeNodes > 1 {
+            notes.append("subtree \(HumanSize.format(entry.subtreeBytes, iec: true)) in \(entry.subtreeNodes) nodes")
+        }
+        if entry.ephemeral { notes.append("ephemeral") }
+        return line + (notes.isEmpty ? "" : "  [" + notes.joined(separator: ", ") + "]") + "\n"
+    }
+
+    static func summary(nodes: Int, bytes: Int64, human: Bool) -> String {
+        "\(nodes) \(nodes == 1 ? "node" : "nodes"), " + (human ? HumanSize.format(bytes, iec: true) : "\(bytes) bytes") + "\n"
     }
 }

@@ -4,7 +4,7 @@ import ZKProtocol
 /// zkCli.sh's output formats. Every non-empty rendering ends with a newline; commands that print nothing
 /// in zkCli.sh (set, delete, addauth without -s) render as "".
 public enum TextRenderer {
-    public static func render(_ result: CommandResult) -> String {
+    public static func render(_ result: CommandResult, style: TextStyle = .plain) -> String {
         switch result {
         case .children(_, let children, let stat, let showStat):
             return javaList(children) + "\n" + (showStat ? self.stat(stat) : "")
@@ -22,7 +22,27 @@ public enum TextRenderer {
             return showStat ? self.stat(stat) : ""
         case .created(let path, _):
             return "Created \(path)\n"
-        case .deleted, .authAdded, .done, .copied, .imported, .unwatched, .quit:
+        case .deleted(_, let count, let recursive):
+            return recursive ? "deleted \(Executor.count(count))\n" : ""
+        case .copied(let from, let to, let count, let moved, let atomic):
+            return "\(moved ? "moved" : "copied") \(Executor.count(count)) from \(from) to \(to) "
+                + "(\(atomic ? "one atomic multi" : "in steps, not atomic"))\n"
+        case .imported(let path, let created, let updated, _):
+            return "imported into \(path): created \(created), updated \(updated)\n"
+        case .plan(let plan):
+            return plan.entries.map { ($0.action.map { $0 + " " } ?? "") + $0.path + "\n" }.joined() + plan.summary + "\n"
+        case .declined:
+            return "cancelled: nothing changed\n"
+        case .streamed(_, let summary, _):
+            return summary
+        case .edited(let path, let stat, let changed):
+            guard changed, let stat else { return "no change: \(path) was left as it was\n" }
+            return "saved \(path) (version \(stat.version))\n"
+        case .differences(let left, let right, let differences):
+            return self.differences(left, right, differences)
+        case .diskUsage(let usage, let human):
+            return usage.map { "\(human ? HumanSize.format($0.bytes, iec: false) : String($0.bytes))\t\($0.nodes)\t\($0.path)\n" }.joined()
+        case .authAdded, .done, .unwatched, .quit:
             return ""
         case .acl(_, let acl, let stat, let showStat):
             return acl.map { "'\($0.id.scheme),'\($0.id.id)\n: \($0.perms.letters)\n" }.joined()
@@ -54,9 +74,9 @@ public enum TextRenderer {
         case .currentNode(let path):
             return path + "\n"
         case .tree(_, let entries, let sizes):
-            return tree(entries, sizes: sizes)
+            return tree(entries, sizes: sizes, style: style)
         case .matches(_, let matches, let pathsOnly):
-            return pathsOnly ? lines(matches.map(\.path)) : matches.flatMap { match in match.lines.map { "\(match.path): \($0)\n" } }.joined()
+            return matches.map { grepLines($0, pathsOnly: pathsOnly) }.joined()
         case .exported(_, let document, let file, _):
             return file == nil ? document.serialized(pretty: true) + "\n" : ""
         case .watching(let path, let recursive):
@@ -64,17 +84,43 @@ public enum TextRenderer {
         case .event(let event):
             return self.event(event)
         case .fourLetterWord(let word, let answers):
-            return fourLetterWord(word, answers)
+            return fourLetterWord(word, answers, style: style)
         case .ensemble(let members):
-            return ensemble(members)
+            return ensemble(members, style: style)
         }
+    }
+
+    static func grepLines(_ match: GrepMatch, pathsOnly: Bool) -> String {
+        pathsOnly ? match.path + "\n" : match.lines.map { "\(match.path): \($0)\n" }.joined()
+    }
+
+    /// One line a difference; data and ACLs follow as "-" (first side) and "+" (second side) lines.
+    static func differences(_ left: String, _ right: String, _ differences: [Difference]) -> String {
+        func side(_ root: String, _ relative: String) -> String {
+            relative.isEmpty ? root : root.hasSuffix("/") ? root + relative.dropFirst() : root + relative
+        }
+        var out = ""
+        for difference in differences {
+            let a = side(left, difference.relativePath), b = side(right, difference.relativePath)
+            switch difference.kind {
+            case .onlyLeft: out += "only in \(left): \(a)\n"
+            case .onlyRight: out += "only in \(right): \(b)\n"
+            case .data: out += "data differs: \(a) \(b)\n"
+            case .acl: out += "acl differs: \(a) \(b)\n"
+            }
+            out += difference.left.map { "- \($0)\n" }.joined() + difference.right.map { "+ \($0)\n" }.joined()
+        }
+        return out
     }
 
     static func lines(_ items: [String]) -> String { items.map { $0 + "\n" }.joined() }
 
     /// zkCli.sh's watcher block, or one line per event for `watch`.
     static func event(_ event: WatchEventLine) -> String {
-        if event.streamed { return "\(event.type.name) \(event.path)\n" }
+        if event.streamed {
+            guard let data = event.data else { return "\(event.type.name) \(event.path)\n" }
+            return "\(event.type.name) \(event.path) \(self.data(data))\n"
+        }
         let path = event.path.isEmpty ? "null" : event.path
         return "\nWATCHER::\n\nWatchedEvent state:\(event.state.name) type:\(event.type.name) path:\(path)\n"
     }
@@ -100,13 +146,16 @@ public enum TextRenderer {
         return out
     }
 
-    /// What goes to stderr.
-    public static func render(_ error: ShellError) -> String {
+    /// What goes to stderr; a script line's location leads its first line.
+    public static func render(_ error: ShellError, at location: ScriptLocation? = nil, style: TextStyle = .plain) -> String {
+        let prefix = location.map { "\($0): " } ?? ""
         switch error {
         case .usage(let usage):
-            return usage.message + "\n" + (usage.usage.map { "usage: \($0)\n" } ?? "")
-        case .zookeeper, .connection:
-            return error.description + "\n"
+            return style.paintError(prefix + usage.message) + "\n" + (usage.usage.map { "usage: \($0)\n" } ?? "")
+        case .incomplete(let inner, let report):
+            return render(inner, at: location, style: style) + report + "\n"
+        case .zookeeper, .connection, .refused:
+            return style.paintError(prefix + error.description) + "\n"
         }
     }
 
@@ -149,13 +198,14 @@ public enum TextRenderer {
         return out
     }
 
+    /// Within 80 columns: each command's usage, then its summary indented below it.
     static func help(_ specs: [CommandSpec], single: Bool) -> String {
         if single, let spec = specs.first {
-            var out = "usage: \(spec.usage)\n  \(spec.summary)\n"
+            var out = wrap("usage: \(spec.usage)", width: 80, indent: 7) + wrap(spec.summary, width: 80, indent: 2, first: 2)
             if !spec.aliases.isEmpty { out += "  aliases: \(spec.aliases.joined(separator: ", "))\n" }
             for flag in spec.flags {
                 let name = flag.valueName.map { "\(flag.spelling) \($0)" } ?? flag.spelling
-                out += "  \(name.padding(12)) \(flag.help)\n"
+                out += wrap(name.padding(14) + " " + flag.help, width: 80, indent: 17, first: 2)
             }
             return out
         }
@@ -163,11 +213,28 @@ public enum TextRenderer {
         for group in CommandGroup.allCases {
             let members = specs.filter { $0.group == group }
             guard !members.isEmpty else { continue }
-            let width = members.map(\.usage.count).max() ?? 0
             out += (out.isEmpty ? "" : "\n") + "\(group.rawValue):\n"
-            out += members.map { "\t\($0.usage.padding(width))  # \($0.summary)\n" }.joined()
+            for spec in members {
+                out += wrap(spec.usage, width: 80, indent: 6, first: 2) + wrap(spec.summary, width: 80, indent: 6, first: 6)
+            }
         }
         return out
+    }
+
+    /// Words filled into lines of at most `width` characters: the first indented by `first`, the rest by
+    /// `indent`. A word longer than a line stands alone.
+    static func wrap(_ text: String, width: Int, indent: Int, first: Int = 0) -> String {
+        var out = "", line = String(repeating: " ", count: first), empty = true
+        for word in text.split(separator: " ") {
+            if !empty && line.count + 1 + word.count > width {
+                out += line + "\n"
+                line = String(repeating: " ", count: indent)
+                empty = true
+            }
+            line += (empty ? "" : " ") + word
+            empty = false
+        }
+        return out + line + "\n"
     }
 }
 

@@ -27,6 +27,7 @@ enum LineEditor {
         }
         stifle_history(1000)
         zkcli_set_completion(complete)
+        zkcli_set_word_breaks()
         // The REPL handles SIGINT itself: cancel the running command, or clear the line.
         zkcli_set_catch_signals(0)
     }
@@ -82,13 +83,17 @@ enum LineEditor {
     }
 
     /// rl_attempted_completion_function: fills `matches`, then lets libedit walk them.
+    /// libedit hands over the word as typed (escapes included) and its start in characters, not bytes;
+    /// whatever is returned is inserted as is, so candidates come back escaped.
     static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
         let word = text.map { String(cString: $0) } ?? ""
         let line = zkcli_line_buffer().map { String(cString: $0) } ?? ""
-        matches = Completion.candidates(line: line, word: word, wordStart: Int(start), cwd: cwd) { path in
-            LineEditor.fetchChildren(path)
-        }
-        zkcli_set_append_character(matches.count == 1 && !matches[0].hasPrefix("/") && !line.contains(" ") ? 32 : 0)
+        zkcli_set_completion_over(1)
+        let insertion = Completion.insertion(line: line, rawWord: word, wordStart: Int(start), cwd: cwd,
+                                             children: { LineEditor.fetchChildren($0) },
+                                             hasChildren: { LineEditor.fetchHasChildren($0) })
+        matches = insertion.candidates
+        zkcli_set_append_character(insertion.append == "/" ? 47 : insertion.append == " " ? 32 : 0)
         return rl_completion_matches(text, generator)
     }
 
@@ -110,5 +115,16 @@ enum LineEditor {
         return done.wait(timeout: .now() + .seconds(2)) == .success ? box.value : []
     }
 
-    final class ResultBox: @unchecked Sendable { var value: [String] = [] }
+    static func fetchHasChildren(_ path: String) -> Bool {
+        guard let session else { return false }
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        Task.detached {
+            box.flag = await session.hasChildrenForCompletion(path)
+            done.signal()
+        }
+        return done.wait(timeout: .now() + .seconds(2)) == .success ? box.flag : false
+    }
+
+    final class ResultBox: @unchecked Sendable { var value: [String] = []; var flag = false }
 }

@@ -8,6 +8,8 @@ import ZKShell
 /// a running command each write one byte to it.
 enum Wakeup {
     static let interrupt = UInt8(ascii: "i"), output = UInt8(ascii: "o"), commandDone = UInt8(ascii: "d")
+    /// A running command waits for an answer (Confirmation).
+    static let confirm = UInt8(ascii: "q")
 
     nonisolated(unsafe) static var readFD: Int32 = -1
     nonisolated(unsafe) static var writeFD: Int32 = -1
@@ -23,6 +25,12 @@ enum Wakeup {
             var byte = Wakeup.interrupt
             _ = write(Wakeup.writeFD, &byte, 1)
         }
+    }
+
+    /// Forgets Ctrl-Cs that arrived while another program had the terminal (the pager).
+    static func drain() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(readFD, &buffer, buffer.count) > 0 {}
     }
 
     static func post(_ byte: UInt8) {

@@ -9,37 +9,9 @@ import ZKShell
 // zkcli: the I/O around ZKShell. Parsing, execution, rendering and the exit-status policy live there.
 
 signal(SIGPIPE, SIG_IGN)
-
-/// Unbuffered, so results, errors and the prompt interleave as they happen.
-func writeAll(_ fd: Int32, _ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return }  // EPIPE and the like: nobody is reading
-        bytes = bytes.dropFirst(written)
-    }
-}
-
-func emit(_ outcome: LineOutcome) {
-    writeAll(STDOUT_FILENO, outcome.stdout)
-    writeAll(STDERR_FILENO, outcome.stderr)
-}
-
-func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
-
-func readTextFile(_ path: String) -> String? {
-    guard let file = fopen(path, "r") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
+// Before any libedit call: its key map is built for the locale it first sees, and znode names are UTF-8
+// whatever the environment says.
+Terminal.useUTF8()
 
 let invocation: Invocation
 do {
@@ -47,7 +19,7 @@ do {
     var environment: [String: String] = [:]
     if let hosts = environmentValue("ZOOKEEPER_HOSTS") { environment["ZOOKEEPER_HOSTS"] = hosts }
     invocation = try Invocation(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment,
-                                configFile: configPath.flatMap(readTextFile))
+                                configFile: configPath.flatMap(readTextFile), configPath: configPath ?? "config file")
     _ = try ConnectString(parsing: invocation.server)
 } catch let error as UsageError {
     emit(LineOutcome(stderr: TextRenderer.render(ShellError.usage(error))))
@@ -60,13 +32,28 @@ if invocation.showHelp {
     emit(LineOutcome(stdout: Invocation.helpText + "\n"))
     exit(0)
 }
+if invocation.showVersion {
+    emit(LineOutcome(stdout: ShellVersion.program + "\n"))
+    exit(0)
+}
 
 let settings = invocation
+let interactive = invocation.command.isEmpty && invocation.scriptFile == nil && isatty(STDIN_FILENO) != 0
 let connector: ShellSession.Connector = { servers in
     if settings.verbose { writeAll(STDERR_FILENO, "Connecting to \(servers)\n") }
-    let configuration = ZooKeeperClient.Configuration(connectString: servers,
+    var configuration = ZooKeeperClient.Configuration(connectString: servers,
                                                       sessionTimeout: .milliseconds(settings.timeoutMs),
                                                       readOnly: settings.readOnly)
+    // -timeout bounds the whole attempt, as the man page says; each failure is told at a prompt.
+    configuration.firstSessionTimeout = .milliseconds(settings.timeoutMs)
+    if interactive || settings.verbose {
+        let told = ToldOnce()
+        configuration.onConnectFailure = { attempt in
+            guard told.first(attempt.description) else { return }
+            let line = "\(attempt): retrying until \(settings.timeoutMs) ms have passed\n"
+            if interactive { Wakeup.enqueue(line, .stderr) } else { writeAll(STDERR_FILENO, line) }
+        }
+    }
     let client = try await ZooKeeperClient.connect(configuration)
     for credential in settings.auth {
         try await client.addAuth(scheme: credential.scheme, auth: Array(credential.credential.utf8))
@@ -82,9 +69,10 @@ if let line = invocation.completeLine {
     exit(await CompletionRequest.run(line: line, servers: invocation.server, connector: connector))
 }
 
-let interactive = invocation.command.isEmpty && invocation.scriptFile == nil && isatty(STDIN_FILENO) != 0
-if interactive { Wakeup.install() }
+if interactive { Wakeup.install() } else { Terminal.exitWhenStdoutCloses() }
 let session = ShellSession(servers: invocation.server, format: invocation.format, interactive: interactive,
+                           style: Terminal.style(wide: invocation.wide),
+                           confirm: interactive ? Confirmation.ask : nil,
                            sink: { text, stream in
                                if interactive { Wakeup.enqueue(text, stream) } else { writeAll(stream == .stdout ? STDOUT_FILENO : STDERR_FILENO, text) }
                            },
@@ -97,30 +85,34 @@ if !invocation.command.isEmpty {
     exit(outcome.exitCode.rawValue)
 }
 
-var status = ScriptStatus(stopOnConnectionFailure: !interactive)
+var status = ScriptStatus(stopOnConnectionFailure: !interactive, stopOnError: invocation.stopOnError)
 if interactive {
-    emit(await session.connect())
-    status = await Repl.run(session: session)
+    writeAll(STDERR_FILENO, "Connecting to \(invocation.server) (giving up after \(invocation.timeoutMs) ms)...\n")
+    Repl.show(await session.connect())
+    status = await Repl.run(session: session, stopOnError: invocation.stopOnError)
 } else {
+    let fromFile = invocation.scriptFile.flatMap { $0 == "-" ? nil : $0 }
     var lines: [Substring] = []
-    if let file = invocation.scriptFile {
+    if let file = fromFile {
         guard let text = readTextFile(file) else {
             emit(LineOutcome(stderr: "cannot read \(file): \(String(cString: strerror(errno)))\n"))
             exit(ExitCode.usage.rawValue)
         }
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
     }
-    var index = 0
+    var number = 0
     while true {
         let line: String
-        if invocation.scriptFile != nil {
-            guard index < lines.count else { break }
-            line = String(lines[index]); index += 1
+        if fromFile != nil {
+            guard number < lines.count else { break }
+            line = String(lines[number])
         } else {
             guard let next = readLine(strippingNewline: true) else { break }
             line = next
         }
-        let outcome = await session.run(line: line)
+        number += 1
+        let outcome = await session.run(line: line, location: ScriptLocation(file: fromFile ?? "<stdin>", line: number))
         emit(outcome)
         if !status.record(outcome) { break }
     }

@@ -69,7 +69,7 @@ import Darwin
         let script = try await cli([], stdin: "create /s a\nget /nope\nget /s\ndelete /s\nbogus\nls /\n")
         #expect(script.status == 2, "\(script)")
         #expect(script.stdout == "Created /s\na\n[zookeeper]\n", "\(script)")
-        #expect(script.stderr.hasPrefix("NoNode: /nope\nCommand not found: bogus"), "\(script)")
+        #expect(script.stderr.hasPrefix("<stdin>:2: NoNode: /nope\n<stdin>:5: Command not found: bogus"), "\(script)")
     }
 
     // MARK: - Process plumbing

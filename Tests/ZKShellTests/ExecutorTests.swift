@@ -53,7 +53,7 @@ import ZKProtocol
 
     @Test func deleteAllRemovesDeepestFirst() async throws {
         for p in ["/d", "/d/a", "/d/a/b", "/d/c", "/keep"] { await fake.seed(p) }
-        #expect(try await run("deleteall /d") == .deleted(path: "/d", count: 4))
+        #expect(try await run("deleteall /d") == .deleted(path: "/d", count: 4, recursive: true))
         #expect(!fake.has("/d") && !fake.has("/d/a/b") && fake.has("/keep"))
         #expect(await failure("deleteall /d") == .zookeeper(ZooKeeperError(code: .noNode, path: "/d")))
     }
@@ -184,6 +184,16 @@ import ZKProtocol
         return ShellSession(servers: "fake:2181", format: format) { _ in fake }
     }
 
+    /// What a line prints on stdout: the lines a walk streamed while it ran, then the result.
+    func printed(_ line: String, _ format: OutputFormat = .text) async -> String {
+        let fake = self.fake, streamed = LinesBox()
+        let shell = ShellSession(servers: "fake:2181", format: format, sink: { text, stream in
+            if stream == .stdout { streamed.append(text) }
+        }) { _ in fake }
+        let outcome = await shell.run(line: line)
+        return streamed.all.joined() + outcome.stdout
+    }
+
     func seedTree() async {
         for (path, data) in [("/t", "root"), ("/t/a", "alpha"), ("/t/a/x", "needle here"), ("/t/b", ""), ("/t/lock-1", "")] {
             await fake.seed(path, data)
@@ -205,7 +215,7 @@ import ZKProtocol
 
     @Test func treeDrawsBranchesAndCounts() async {
         await seedTree()
-        #expect(await session().run(line: "tree /t").stdout == """
+        #expect(await printed("tree /t") == """
             /t
             ├── a
             │   └── x
@@ -214,35 +224,35 @@ import ZKProtocol
             5 nodes, 20 bytes
 
             """)
-        #expect(await session().run(line: "tree -d 1 /t").stdout.contains("├── a  [1 child]\n"))
+        #expect(await printed("tree -d 1 /t").contains("├── a  [1 child]\n"))
     }
 
     @Test func findAndGrep() async {
         await seedTree()
-        #expect(await session().run(line: "find -n 'lock-*' /t").stdout == "/t/lock-1\n")
-        #expect(await session().run(line: "find -d 1 /t").stdout == "/t\n/t/a\n/t/b\n/t/lock-1\n")
-        #expect(await session().run(line: "grep -i NEEDLE /t").stdout == "/t/a/x: needle here\n")
-        #expect(await session().run(line: "grep -l '^al' /t").stdout == "/t/a\n")
+        #expect(await printed("find -n 'lock-*' /t") == "/t/lock-1\n")
+        #expect(await printed("find -d 1 /t") == "/t\n/t/a\n/t/b\n/t/lock-1\n")
+        #expect(await printed("grep -i NEEDLE /t") == "/t/a/x: needle here\n")
+        #expect(await printed("grep -l '^al' /t") == "/t/a\n")
     }
 
     @Test func copyMoveExportImport() async {
         await seedTree()
         let shell = session()
-        #expect(await shell.run(line: "cp /t /c") == LineOutcome())
+        #expect(await shell.run(line: "cp /t /c") == LineOutcome(stdout: "copied 5 nodes from /t to /c (one atomic multi)\n"))
         #expect(fake.data("/c/a/x") == "needle here")
-        #expect(await shell.run(line: "mv /c /m") == LineOutcome())
+        #expect(await shell.run(line: "mv /c /m") == LineOutcome(stdout: "moved 5 nodes from /c to /m (one atomic multi)\n"))
         #expect(!fake.has("/c") && fake.data("/m/a") == "alpha")
         let exported = await session(.json).run(line: "export /t").stdout
         #expect(exported.contains("\"format\":\"zkcli-export\""))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zkcli-export-\(getpid()).json").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         #expect(await shell.run(line: "export -o \(file) /t") == LineOutcome())
-        #expect(await shell.run(line: "import -f \(file) /copy") == LineOutcome())
+        #expect(await shell.run(line: "import -f \(file) /copy") == LineOutcome(stdout: "imported into /copy: created 5, updated 0\n"))
         #expect(fake.data("/copy/a/x") == "needle here" && fake.data("/copy") == "root")
         #expect(await shell.run(line: "import -f \(file) /copy").exitCode == .zookeeperError)  // NodeExists
         await fake.seed("/copy/a/x", "changed")
         _ = try? await fake.setData("/copy/a/x", data: Array("changed".utf8), version: -1)
-        #expect(await session(.json).run(line: "import -u -f \(file) /copy").stdout == "{\"path\":\"/copy\",\"created\":0,\"updated\":5}\n")
+        #expect(await session(.json).run(line: "import -u -f \(file) /copy").stdout == "{\"path\":\"/copy\",\"created\":0,\"updated\":5,\"atomic\":false}\n")
         #expect(fake.data("/copy/a/x") == "needle here")
     }
 

@@ -106,6 +106,7 @@ import ZKProtocol
         let special: [String: [String]] = [
             "4lw": ["4lw", "ruok"], "redo": ["redo", "0"], "setquota": ["setquota", "-n", "1", "/x"],
             "reconfig": ["reconfig", "-remove", "1"], "cp": ["cp", "/x", "/y"], "mv": ["mv", "/x", "/y"],
+            "stmk": ["stmk", "0x1ff"],
         ]
         for spec in CommandTable.all {
             let words = special[spec.name] ?? [spec.name] + spec.arguments.filter { !$0.optional }.map { arg -> String in
@@ -227,7 +228,7 @@ import ZKProtocol
             _ = try Invocation(arguments: [], configFile: "server=x:1\ncolour=red\n")
             Issue.record("an unknown key must be refused")
         } catch {
-            #expect(error.message == "config file line 2: unknown key colour (server, timeout, auth)")
+            #expect(error.message == "config file:2: unknown key colour (server, timeout, auth)")
         }
     }
 }

@@ -19,6 +19,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "compat"))
 
 from compat_util import free_port, wait_listening  # noqa: E402
+from zkcli_util import root  # noqa: E402,F401 (the per-test root node fixture)
 
 APACHE_SCRIPT = os.path.join(ROOT, "scripts", "apache-zk.sh")
 ZKSERVER_BIN = os.path.abspath(os.path.join(ROOT, os.environ.get("ZKSERVER_BIN", ".build/debug/zkserver")))
