@@ -84,6 +84,10 @@ final class ClientConnection: @unchecked Sendable {
             guard !self.firstSessionResolved else { return }
             let timer = self.eventLoop.scheduleTask(in: timeout) {
                 guard !self.firstSessionResolved else { return }
+                // The attempt still under way when time ran out: a server that accepted and never answered.
+                if !self.attemptFailures.contains(where: { $0.server == self.machine.currentHost }) {
+                    self.attemptFailures.append(ConnectError.Attempt(server: self.machine.currentHost, reason: "timed out waiting for the server's answer"))
+                }
                 self.resolveFirstSession(.failure(ConnectError(attempts: self.attemptFailures, timeout: .nanoseconds(timeout.nanoseconds))))
                 self.run(self.machine.close(now: self.eventLoop.now))
             }
