@@ -10,7 +10,7 @@ extension Executor {
             do {
                 let (data, _) = try await client.getData(visit.path, watch: false)
                 let (acl, _) = try await client.getACL(visit.path)
-                nodes[visit.path == root ? "" : root == "/" ? visit.path : String(visit.path.dropFirst(root.count))] = (data, acl)
+                nodes[PathResolution.relative(visit.path, to: root)] = (data, acl)
             } catch let error as ZooKeeperError where error.code == .noNode && visit.path != root {
                 return
             }

@@ -25,8 +25,7 @@ extension Executor {
                 let (data, _) = try await client.getData(visit.path, watch: false)
                 let (acl, _) = try await client.getACL(visit.path)
                 let kept = try Self.unredacted(acl, path: visit.path, command: command, replacement: replacement)
-                let relative = visit.path == root ? "" : root == "/" ? visit.path : String(visit.path.dropFirst(root.count))
-                nodes.append(PortableNode(relativePath: relative, data: data, acl: kept))
+                nodes.append(PortableNode(relativePath: PathResolution.relative(visit.path, to: root), data: data, acl: kept))
             } catch let error as ZooKeeperError where error.code == .noNode && visit.path != root {
                 return
             }

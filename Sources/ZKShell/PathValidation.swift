@@ -36,6 +36,11 @@ public enum PathValidation {
 
 /// Paths as typed at the prompt: relative to the current node, with `.` and `..` segments.
 public enum PathResolution {
+    /// `path` below `root` as "/a/b" ("" for the root itself), so that `newRoot + relative` is its new place.
+    static func relative(_ path: String, to root: String) -> String {
+        path == root ? "" : root == "/" ? path : String(path.dropFirst(root.count))
+    }
+
     /// The absolute path `input` names when the current node is `cwd`. `..` above the root stays at the
     /// root, as in a Unix shell. Empty segments and a trailing `/` are kept, so validation still reports them
     /// (and a sequential create's `/a/` keeps its meaning).

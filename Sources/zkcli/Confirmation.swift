@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NIOConcurrencyHelpers
+import ZKProtocol
 import ZKShell
 
 /// A running command's question to the user at the prompt. The command waits; the REPL's loop, which owns
@@ -41,14 +42,9 @@ enum Confirmation {
             if count <= 0 || byte == UInt8(ascii: "\n") { break }
             line.append(byte)
         }
-        let answer = String(decoding: line, as: UTF8.self).trimmingCharacters(in: " \t\r").lowercased()
+        let answer = String(decoding: line, as: UTF8.self).trimmingBlanks().lowercased()
         question.answer.resume(returning: answer == "y" || answer == "yes")
         return true
     }
 }
 
-extension String {
-    func trimmingCharacters(in blanks: String) -> String {
-        String(drop { blanks.contains($0) }.reversed().drop { blanks.contains($0) }.reversed())
-    }
-}
