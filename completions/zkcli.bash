@@ -9,13 +9,13 @@
 # is being completed. The -server, -timeout, -r and --auth options already on the command line are
 # passed on, so paths come from the same ensemble the command will run against.
 
-_zkcli_options='-server --server -timeout --timeout -r --read-only --auth -waitforconnection --json -f --file -v --verbose -h --help'
+_zkcli_options='-server --server -timeout --timeout -r --read-only --auth -waitforconnection --json --wide -f --file -e --stop-on-error -v --verbose -h --help --version'
 
 _zkcli_commands='addauth addWatch close config connect create delete deleteall delquota get getAcl
 getAllChildrenNumber getEphemerals help history listquota ls printwatches quit exit reconfig redo
 removewatches set setAcl setquota stat sync version whoami
-cd pwd tree find grep watch unwatch cp mv export import 4lw
-ruok srvr mntr conf cons envi wchs wchc wchp dump isro dirs crst srst ensemble'
+cd pwd tree find grep watch unwatch cp mv export import edit diff du 4lw
+ruok srvr mntr conf cons envi wchs wchc wchp dump isro dirs crst srst gtmk stmk ensemble top'
 
 # Words up to the cursor, with the pieces bash splits off at COMP_WORDBREAKS characters (the ':' of
 # host:port, the '=' of a data argument) joined back. Sets _zkcli_words, _zkcli_cur and _zkcli_trim

@@ -95,9 +95,12 @@ complete -c zkcli -n __zkcli_needs_command -s r -l read-only -d 'Accept a read-o
 complete -c zkcli -n __zkcli_needs_command -l auth -x -d 'Add an identity after connecting (scheme:credential)'
 complete -c zkcli -n __zkcli_needs_command -o waitforconnection -d 'Accepted for zkCli.sh compatibility'
 complete -c zkcli -n __zkcli_needs_command -l json -d 'One JSON document per command'
+complete -c zkcli -n __zkcli_needs_command -l wide -d 'Do not cut tables to 80 columns'
+complete -c zkcli -n __zkcli_needs_command -s e -l stop-on-error -d 'Stop a script at its first failing command'
 complete -c zkcli -n __zkcli_needs_command -s f -l file -r -F -d 'Run the commands in a file, one per line'
 complete -c zkcli -n __zkcli_needs_command -s v -l verbose -d 'Report connection progress on stderr'
 complete -c zkcli -n __zkcli_needs_command -s h -l help -d 'Show the usage'
+complete -c zkcli -n __zkcli_needs_command -l version -d 'Print the version'
 
 # the command name
 complete -c zkcli -n __zkcli_needs_command -a addauth -d 'Add an authentication identity to the session'
@@ -141,6 +144,9 @@ complete -c zkcli -n __zkcli_needs_command -a cp -d 'Copy a subtree with its dat
 complete -c zkcli -n __zkcli_needs_command -a mv -d 'Move a subtree with its data and ACLs'
 complete -c zkcli -n __zkcli_needs_command -a export -d 'Print a subtree as JSON'
 complete -c zkcli -n __zkcli_needs_command -a import -d 'Create nodes from an export'
+complete -c zkcli -n __zkcli_needs_command -a edit -d "Edit a node's data in \$EDITOR"
+complete -c zkcli -n __zkcli_needs_command -a diff -d 'Compare two subtrees'
+complete -c zkcli -n __zkcli_needs_command -a du -d 'Data bytes and node counts of each subtree'
 complete -c zkcli -n __zkcli_needs_command -a 4lw -d 'Send a four-letter word'
 complete -c zkcli -n __zkcli_needs_command -a ruok -d 'Four-letter word: is the server running'
 complete -c zkcli -n __zkcli_needs_command -a srvr -d 'Four-letter word: server summary'
@@ -156,7 +162,10 @@ complete -c zkcli -n __zkcli_needs_command -a isro -d 'Four-letter word: read-on
 complete -c zkcli -n __zkcli_needs_command -a dirs -d 'Four-letter word: data directory sizes'
 complete -c zkcli -n __zkcli_needs_command -a crst -d 'Four-letter word: reset connection statistics'
 complete -c zkcli -n __zkcli_needs_command -a srst -d 'Four-letter word: reset server statistics'
+complete -c zkcli -n __zkcli_needs_command -a gtmk -d 'Four-letter word: print the trace mask'
+complete -c zkcli -n __zkcli_needs_command -a stmk -d 'Four-letter word: set the trace mask'
 complete -c zkcli -n __zkcli_needs_command -a ensemble -d 'The state of every member of the ensemble'
+complete -c zkcli -n __zkcli_needs_command -a top -d 'The ensemble view, refreshed until Ctrl-C'
 
 # after the command: local files for the flags that name one, everything else from zkcli itself
 complete -c zkcli -n __zkcli_file_flag -F

@@ -19,9 +19,7 @@ echo "== compatibility suite (Apache ZooKeeper 3.8.0 vs zkserver, kazoo and the 
 timeout 900 .venv/bin/pytest Tests/compat -q -rs || status=1
 
 echo "== zkcli's interactive shell through a pseudo-terminal (tmux)"
-# Debt of issue 9: the docs check needs man/zkcli.1 and the completions to list edit, diff, du, top, gtmk, stmk.
-timeout 300 .venv/bin/pytest Tests/zkcli -q -rs \
-  --deselect Tests/zkcli/test_docs.py::test_every_help_command_is_documented_and_completed || status=1
+timeout 300 .venv/bin/pytest Tests/zkcli -q -rs || status=1
 
 echo "== durability: SIGKILL + simulated power cut under load"
 timeout 900 .venv/bin/pytest Tests/durability -q -rs || status=1
