@@ -48,6 +48,11 @@ enum Wakeup {
         pending.withLockedValue { queue in defer { queue.removeAll() }; return queue }
     }
 
+    /// Writes what was queued while no prompt was up (connect progress), so it comes before what follows.
+    static func flushOutput() {
+        for (text, stream) in takeOutput() { writeAll(stream == .stdout ? STDOUT_FILENO : STDERR_FILENO, text) }
+    }
+
     /// Blocks until the keyboard (when `keyboard`) or the pipe has something; returns what woke it.
     static func wait(keyboard: Bool) -> (keys: Bool, bytes: [UInt8]) {
         var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]

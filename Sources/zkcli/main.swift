@@ -88,7 +88,9 @@ if !invocation.command.isEmpty {
 var status = ScriptStatus(stopOnConnectionFailure: !interactive, stopOnError: invocation.stopOnError)
 if interactive {
     writeAll(STDERR_FILENO, "Connecting to \(invocation.server) (giving up after \(invocation.timeoutMs) ms)...\n")
-    Repl.show(await session.connect())
+    let connected = await session.connect()
+    Wakeup.flushOutput()
+    Repl.show(connected)
     status = await Repl.run(session: session, stopOnError: invocation.stopOnError)
 } else {
     let fromFile = invocation.scriptFile.flatMap { $0 == "-" ? nil : $0 }
