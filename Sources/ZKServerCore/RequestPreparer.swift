@@ -212,7 +212,9 @@ public struct RequestPreparer {
         let newCVersion = parent.stat.cversion &+ 1
         let owner: Int64
         let body: TxnBody
-        if op == .createContainer || mode.isContainer {
+        // Only createContainer (19) makes a container, as Apache's PrepRequestProcessor does: create and create2
+        // with the container flag write a CreateTxn, a plain persistent node that is never reaped.
+        if op == .createContainer {
             owner = EphemeralKind.containerOwner
             body = .createContainer(CreateContainerTxn(path: path, data: data, acl: fixedACL, parentCVersion: newCVersion))
         } else if mode.isTTL {

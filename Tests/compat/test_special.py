@@ -35,6 +35,28 @@ def scn_container_and_ttl(ctx):
     return r
 
 
+def scn_container_flag_needs_the_container_opcode(ctx):
+    # Apache makes a container only for createContainer (19): create (1) and create2 (15) with the
+    # container flag store a plain node, so it outlives its last child (clients that make parents this
+    # way would otherwise lose them once they empty).
+    import time
+    zk, b = ctx.zk, ctx.base
+    zk.create(b)
+    r = {"made": [ctx.rawcall(CreateContainer(b + "/by19", b"", A, 4)),
+                  ctx.rawcall(RawCreate(b + "/by1", b"", A, 4)),
+                  ctx.rawcall(RawCreate2(b + "/by15", b"", A, 4))]}
+    for name in ("by19", "by1", "by15"):
+        zk.create(b + "/" + name + "/kid")
+        zk.delete(b + "/" + name + "/kid")
+    deadline = time.time() + 10
+    while time.time() < deadline and zk.exists(b + "/by19") is not None:
+        time.sleep(0.05)
+    time.sleep(0.5)  # a few more reaper runs
+    r["left"] = ctx.call(sorted, zk.get_children(b))
+    r["owners"] = [zk.exists(b + "/" + name).ephemeralOwner for name in ("by1", "by15")]
+    return r
+
+
 def scn_get_ephemerals_and_count(ctx):
     zk, b = ctx.zk, ctx.base
     zk.create(b)
