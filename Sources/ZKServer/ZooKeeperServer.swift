@@ -48,8 +48,10 @@ public final class ZooKeeperServer: @unchecked Sendable {
                                     restoredSessions: state.sessions, durableLog: log)
             if let ensemble {
                 let network = PeerNetwork(eventLoop: loop, settings: ensemble)
+                let (peer, epochNotes) = try QuorumMember.recoveredPeer(settings: ensemble, dataDir: config.dataDir, recovered: state)
+                recoveryNotes += epochNotes
                 let member = QuorumMember(settings: ensemble, config: config, core: runtime.core, log: log, network: network,
-                                          eventLoop: loop, state: try QuorumMember.persistentState(dataDir: config.dataDir, recovered: state))
+                                          eventLoop: loop, peer: peer)
                 let runtime = self.runtime
                 member.afterDrive = { runtime.flush() }
                 self.network = network
@@ -76,7 +78,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(runtime: runtime))
+                    try channel.pipeline.syncOperations.addHandlers(ClientConnectionHandler.handlers(runtime: runtime))
                 }
             }
         channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()

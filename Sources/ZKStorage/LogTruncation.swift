@@ -28,27 +28,3 @@ public enum LogTruncation {
         return notes
     }
 }
-
-/// Apache's acceptedEpoch and currentEpoch files in dataDir: a decimal number, replaced atomically.
-public enum EpochFile {
-    public static let accepted = "acceptedEpoch"
-    public static let current = "currentEpoch"
-
-    /// nil when the file does not exist (a fresh server); an unreadable file is an error, not a zero.
-    public static func read(_ directory: String, _ name: String) throws -> Int64? {
-        let path = directory + "/" + name
-        guard FileSystem.exists(path) else { return nil }
-        var bytes = try FileSystem.readFile(path)
-        let text = bytes.readString(length: bytes.readableBytes) ?? ""
-        guard let value = Int64(text.filter { !$0.isWhitespace }) else {
-            throw Recovery.Failure(file: path, offset: 0, reason: "not an epoch number: \(text)")
-        }
-        return value
-    }
-
-    public static func write(_ directory: String, _ name: String, _ value: Int64) throws {
-        var buffer = ByteBuffer()
-        buffer.writeString(String(value))
-        try FileSystem.writeFileAtomically(directory + "/" + name, directory: directory, buffer)
-    }
-}

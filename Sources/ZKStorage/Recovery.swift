@@ -21,9 +21,15 @@ public enum Recovery {
 
     public struct Failure: Error, CustomStringConvertible {
         public var file: String
-        public var offset: Int
+        /// Where in the file, for a log or snapshot; nil for small files read whole (the epochs).
+        public var offset: Int?
         public var reason: String
-        public var description: String { "\(file) at offset \(offset): \(reason)" }
+        public init(file: String, offset: Int? = nil, reason: String) {
+            self.file = file
+            self.offset = offset
+            self.reason = reason
+        }
+        public var description: String { "\(file)\(offset.map { " at offset \($0)" } ?? ""): \(reason)" }
     }
 
     public static func snapshotFiles(_ directory: String) -> [(zxid: Int64, path: String)] {

@@ -1,7 +1,14 @@
 /// Why a peer could not be set up from its configuration or its disk.
-public enum ZabSetupError: Error, Hashable, Sendable {
+public enum ZabSetupError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidConfig(String)
     case invalidState(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let reason): return "invalid configuration: \(reason)"
+        case .invalidState(let reason): return "invalid state: \(reason)"
+        }
+    }
 }
 
 /// Static ensemble membership and timing, all in ticks (Apache's tickTime multiples).

@@ -46,14 +46,11 @@ public struct ZabPeer: Sendable {
     /// Starts (or restarts) a server from what it had on disk. It begins LOOKING; the first
     /// notifications are in the first `takeReady()`.
     ///
-    /// Both `config.validate()` and `state.validate()` must pass: the host checks them first.
-    public init(config: ZabConfig, state: PersistentState) {
-        do {
-            try config.validate()
-            try state.validate()
-        } catch {
-            preconditionFailure("ZabPeer needs a validated configuration and state: \(error)")
-        }
+    /// Throws when the configuration or the state is not one a peer can start from (a host reports it,
+    /// naming its files, rather than trapping on what it read from disk).
+    public init(config: ZabConfig, state: PersistentState) throws(ZabSetupError) {
+        try config.validate()
+        try state.validate()
         self.config = config
         acceptedEpoch = state.acceptedEpoch
         currentEpoch = state.currentEpoch

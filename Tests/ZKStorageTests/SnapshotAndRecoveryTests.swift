@@ -127,7 +127,7 @@ import ZKProtocol
             Issue.record("recovery should have refused")
         } catch let failure as Recovery.Failure {
             #expect(failure.file.hasSuffix("/log.1"))
-            #expect(failure.offset > TxnLogFormat.headerSize)
+            #expect((failure.offset ?? 0) > TxnLogFormat.headerSize)
         }
     }
 

@@ -9,7 +9,7 @@ import ZKZab
 
     /// Peer 1 with history 4.1 4.2 (currentEpoch 4), elected by peer 2's vote.
     func electedLeader() -> ZabPeer {
-        var peer = ZabPeer(
+        var peer = try! ZabPeer(
             config: ZabConfig(id: 1, participants: three),
             state: PersistentState(acceptedEpoch: 4, currentEpoch: 4, log: [entry(4, 1), entry(4, 2)]))
         let first = peer.takeReady()
@@ -83,6 +83,10 @@ import ZKZab
         #expect(throws: Never.self) {
             try PersistentState(acceptedEpoch: 4, currentEpoch: 3, snapshot: Snapshot(zxid: z(3, 9), data: []), log: [entry(4, 1)]).validate()
         }
+        // The peer itself refuses such a state with an error a host can report, instead of trapping.
+        #expect(throws: ZabSetupError.invalidState("log entry \(z(4, 1)) is from an epoch above acceptedEpoch 3")) {
+            _ = try ZabPeer(config: ZabConfig(id: 1, participants: three), state: PersistentState(acceptedEpoch: 3, currentEpoch: 3, log: [entry(4, 1)]))
+        }
     }
 
     @Test func entriesFromALaterEpochThanTheLeadersAreRefused() {
@@ -155,7 +159,7 @@ import ZKZab
 
     /// Peer 2 follows peer 1 after seeing its vote.
     func electedFollower(acceptedEpoch: Int64 = 0, currentEpoch: Int64 = 0, log: [LogEntry] = []) -> ZabPeer {
-        var peer = ZabPeer(
+        var peer = try! ZabPeer(
             config: ZabConfig(id: 2, participants: three),
             state: PersistentState(acceptedEpoch: acceptedEpoch, currentEpoch: currentEpoch, log: log))
         _ = peer.takeReady()

@@ -28,14 +28,14 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
     var afterDrive: () -> Void = {}
 
     init(settings: EnsembleSettings, config: ZooConfig, core: ServerCore, log: DurableLog, network: PeerNetwork,
-         eventLoop: any EventLoop, state: PersistentState) {
+         eventLoop: any EventLoop, peer startingPeer: ZabPeer) {
         self.settings = settings
         self.config = config
         self.core = core
         self.log = log
         self.network = network
         self.eventLoop = eventLoop
-        peer = ZabPeer(config: settings.zab, state: state)
+        peer = startingPeer
         core.stopServing()
         notServingSince = SystemClock.now().monotonicMillis
         core.setEnsembleConfig(settings.configText)
@@ -55,19 +55,32 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         core.ensembleStatusProvider = { [unowned self] in currentStatus() }
     }
 
-    /// What recovery found, as the Zab peer starts from it.
-    static func persistentState(dataDir: String, recovered: Recovery.State) throws -> PersistentState {
-        let accepted = try EpochFile.read(dataDir, EpochFile.accepted) ?? 0
-        let current = try EpochFile.read(dataDir, EpochFile.current) ?? 0
+    /// The Zab peer as recovery left it, and what loading the epoch files did. Disk state a peer cannot start
+    /// from is an error that names the files, never a trap.
+    static func recoveredPeer(settings: EnsembleSettings, dataDir: String, recovered: Recovery.State) throws
+        -> (peer: ZabPeer, notes: [String]) {
+        let directory = Self.epochDirectory(dataDir)
+        let lastZxid = max(recovered.tree.lastProcessedZxid, recovered.logTail.last?.zxid ?? 0)
+        let epochs = try EpochFile.load(directory: directory, legacyDirectory: dataDir, lastZxid: lastZxid)
         var snapshot: Snapshot?
         if let path = recovered.snapshotPath {
             snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: Array(try FileSystem.readFile(path).readableBytesView))
         }
         let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: TxnPayload.encode($0)) }
-        // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; Apache
-        // trusts the larger promise.
-        return PersistentState(acceptedEpoch: max(accepted, current), currentEpoch: current, snapshot: snapshot, log: entries)
+        // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; the larger
+        // promise is the one kept.
+        let state = PersistentState(acceptedEpoch: max(epochs.accepted, epochs.current), currentEpoch: epochs.current,
+                                    snapshot: snapshot, log: entries)
+        do {
+            return (try ZabPeer(config: settings.zab, state: state), epochs.notes)
+        } catch {
+            throw Recovery.Failure(file: "\(directory)/\(EpochFile.accepted), \(EpochFile.current) and the logs in \(directory)",
+                                   reason: "\(error)")
+        }
     }
+
+    /// Where Apache keeps acceptedEpoch and currentEpoch: FileTxnSnapLog's snapshot directory.
+    static func epochDirectory(_ dataDir: String) -> String { dataDir + "/version-2" }
 
     // MARK: Inputs
 
@@ -196,9 +209,9 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
                 case .append(let entry):
                     log.append(try TxnPayload.decode(entry.payload))
                 case .setAcceptedEpoch(let epoch):
-                    try EpochFile.write(config.dataDir, EpochFile.accepted, epoch)
+                    try EpochFile.write(Self.epochDirectory(config.dataDir), EpochFile.accepted, epoch)
                 case .setCurrentEpoch(let epoch):
-                    try EpochFile.write(config.dataDir, EpochFile.current, epoch)
+                    try EpochFile.write(Self.epochDirectory(config.dataDir), EpochFile.current, epoch)
                 case .truncate(let zxid):
                     rewriteStorage(truncateAfter: zxid.rawValue, snapshot: nil)
                     return false

@@ -9,7 +9,7 @@ extension SimWorld {
         } catch {
             return fail("node \(id) cannot restart from its disk: \(error)")
         }
-        node.peer = ZabPeer(config: node.config, state: node.disk.persistentState)
+        node.peer = try! ZabPeer(config: node.config, state: node.disk.persistentState)
         if let snapshot = node.disk.snapshot {
             guard let app = SimApp(snapshot: snapshot) else { return fail("node \(id) cannot read its snapshot") }
             node.app = app
