@@ -82,6 +82,22 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
         core.connectionClosed(id)
     }
 
+    // MARK: Client input
+
+    func receiveConnect(_ id: ConnectionID, _ request: ConnectRequest) {
+        core.receiveConnect(id, request, now: SystemClock.now())
+    }
+
+    func receive(_ id: ConnectionID, _ request: ClientRequest) {
+        core.receive(id, request, now: SystemClock.now())
+    }
+
+    /// A four-letter word: its text, then the connection closes (as Apache's NettyServerCnxn does).
+    func answer(_ id: ConnectionID, _ word: FourLetterWord, argument: Int64?) {
+        if word == .dirs || word == .conf { refreshDirectorySizes() }
+        sendText(id, core.fourLetterWord(word, argument: argument, environment: environment, now: SystemClock.now()))
+    }
+
     static func host(of address: SocketAddress?) -> String {
         guard let address else { return "unknown" }
         return address.ipAddress ?? "unknown"
