@@ -1,11 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Strict settings applied to every target in one place.
+// Strict settings applied to every target in one place. The client library and what it imports
+// (ZKClient, ZKProtocol, ZKJute) carry no unsafeFlags: SwiftPM refuses them in a package that is
+// depended on by version.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    // Debug builds (every test run) keep the runtime exclusivity checks that catch overlapping
-    // accesses; release builds drop them from every class-property access on the hot path.
+]
+// The server's own targets: debug builds (every test run) keep the runtime exclusivity checks that catch
+// overlapping accesses; release builds drop them from every class-property access on the hot path.
+let serverStrict: [SwiftSetting] = strict + [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
@@ -30,22 +34,22 @@ let package = Package(
         // Pure cores: no sockets, files, clocks or randomness.
         .target(name: "ZKJute", dependencies: [nioCore], swiftSettings: strict),
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
-        .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: strict),
-        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: strict),
+        .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: serverStrict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: serverStrict),
         // Zab consensus as one pure peer: no NIO, no I/O, no dependencies at all.
-        .target(name: "ZKZab", swiftSettings: strict),
-        .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .target(name: "ZKZab", swiftSettings: serverStrict),
+        .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: strict),
+        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
-        .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: strict),
+        .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: serverStrict),
         .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix], swiftSettings: strict),
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", nioPosix], swiftSettings: strict),
+        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),

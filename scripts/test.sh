@@ -15,6 +15,9 @@ echo "== swift test"
 swift test --skip-build || status=1
 
 export ZKSERVER_BIN="$ROOT/.build/debug/zkserver"
+echo "== ZKClient as a dependency by version of another package"
+timeout 900 scripts/check-client-package.sh || status=1
+
 echo "== compatibility suite (Apache ZooKeeper 3.8.0 vs zkserver, kazoo and the Java client)"
 timeout 900 .venv/bin/pytest Tests/compat -q -rs || status=1
 
