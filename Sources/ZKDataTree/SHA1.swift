@@ -37,38 +37,3 @@ public enum SHA1 {
 
     private static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
 }
-
-public enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    public static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 3) << 4 | b1 >> 4)])
-            out.append(i + 1 < bytes.count ? alphabet[Int((b1 & 15) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(b2 & 63)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    public static func decode(_ string: String) -> [UInt8]? {
-        var lookup = [UInt8](repeating: 255, count: 256)
-        for (i, c) in alphabet.enumerated() { lookup[Int(c)] = UInt8(i) }
-        var out: [UInt8] = []
-        var buffer: UInt32 = 0, bits = 0
-        for c in string.utf8 {
-            if c == UInt8(ascii: "=") { break }
-            if c == 10 || c == 13 { continue }
-            let v = lookup[Int(c)]
-            guard v != 255 else { return nil }
-            buffer = buffer << 6 | UInt32(v); bits += 6
-            if bits >= 8 { bits -= 8; out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits))) }
-        }
-        return out
-    }
-}

@@ -93,7 +93,7 @@ extension Executor {
             let text = DataText.utf8Text(node.data)
             let acl = node.acl.map { JSONValue.string(ACLSyntax.format([$0])) }
             return .object([("name", .string(PathResolution.name(relative.isEmpty ? root : relative))),
-                            ("data", .string(text ?? Base64.encode(node.data))),
+                            ("data", .string(text ?? Data(node.data).base64EncodedString())),
                             ("encoding", .string(text == nil ? "base64" : "utf-8")), ("acl", .array(acl)),
                             ("children", .array((children[relative] ?? []).map(value)))])
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ZKClient
 import ZKProtocol
 
@@ -26,7 +27,7 @@ public enum JSONRenderer {
         case .data(let path, let data, let stat, _, _):
             let text = DataText.utf8Text(data)
             return .object([("path", .string(path)),
-                            ("data", .string(text ?? Base64.encode(data))),
+                            ("data", .string(text ?? Data(data).base64EncodedString())),
                             ("encoding", .string(text == nil ? "base64" : "utf-8")),
                             ("stat", self.stat(stat))])
         case .dataSaved(let path, let file, let stat, _):
@@ -131,7 +132,7 @@ public enum JSONRenderer {
             if event.streamed { members.append(("zxid", event.zxid.map(JSONValue.int) ?? .null)) }
             if let data = event.data {
                 let text = DataText.utf8Text(data)
-                members.append(("data", .string(text ?? Base64.encode(data))))
+                members.append(("data", .string(text ?? Data(data).base64EncodedString())))
                 members.append(("encoding", .string(text == nil ? "base64" : "utf-8")))
             }
             return .object(members)

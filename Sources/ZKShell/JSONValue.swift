@@ -59,25 +59,3 @@ public indirect enum JSONValue: Sendable, Hashable {
         out += "\""
     }
 }
-
-/// RFC 4648 base64 with padding.
-enum Base64 {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".unicodeScalars)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out = String.UnicodeScalarView()
-        var i = 0
-        while i < bytes.count {
-            let b0 = UInt32(bytes[i])
-            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-            let n = b0 << 16 | b1 << 8 | b2
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? alphabet[Int(n >> 6 & 63)] : "=")
-            out.append(i + 2 < bytes.count ? alphabet[Int(n & 63)] : "=")
-            i += 3
-        }
-        return String(out)
-    }
-}

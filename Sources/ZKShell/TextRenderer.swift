@@ -1,3 +1,4 @@
+import Foundation
 import ZKClient
 import ZKProtocol
 
@@ -15,7 +16,7 @@ public enum TextRenderer {
             switch format {
             case .text: shown = self.data(data) + "\n"
             case .hex: shown = hexDump(data)
-            case .base64: shown = Base64.encode(data) + "\n"
+            case .base64: shown = Data(data).base64EncodedString() + "\n"
             }
             return shown + (showStat ? self.stat(stat) : "")
         case .dataSaved(_, _, let stat, let showStat), .nodeStat(_, let stat, let showStat):

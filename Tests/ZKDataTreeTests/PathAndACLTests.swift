@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZKDataTree
 import ZKProtocol
@@ -27,17 +28,11 @@ import ZKProtocol
     }
 
     @Test func sha1KnownVectors() {
-        #expect(Base64.encode(SHA1.hash(Array("abc".utf8))) == "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")
-        #expect(Base64.encode(SHA1.hash([])) == "2jmj7l5rSw0yVb/vlWAYkK/YBwk=")
-        #expect(Base64.encode(SHA1.hash(Array(repeating: UInt8(ascii: "a"), count: 1000))) == "KR6abGaZSUm1e6XmUDYemPw2sbo=")
+        #expect(Data(SHA1.hash(Array("abc".utf8))).base64EncodedString() == "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")
+        #expect(Data(SHA1.hash([])).base64EncodedString() == "2jmj7l5rSw0yVb/vlWAYkK/YBwk=")
+        #expect(Data(SHA1.hash(Array(repeating: UInt8(ascii: "a"), count: 1000))).base64EncodedString() == "KR6abGaZSUm1e6XmUDYemPw2sbo=")
     }
 
-    @Test func base64RoundTrip() {
-        for n in 0..<20 {
-            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37) }
-            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
-        }
-    }
 
     @Test func checkHonoursSchemesAndSuper() {
         let acl = [ACL(perms: .read, id: Id(scheme: "digest", id: "bob:xyz")), ACL(perms: .all, id: Id(scheme: "ip", id: "10.0.0.0/8"))]

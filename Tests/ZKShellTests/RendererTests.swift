@@ -147,9 +147,4 @@ import ZKProtocol
     @Test func jsonEscapesControlCharacters() {
         #expect(JSONValue.string("a\u{1}b\u{7f}é").serialized() == "\"a\\u0001b\\u007fé\"")
     }
-
-    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")])
-    func base64(_ input: String, _ expected: String) {
-        #expect(Base64.encode(Array(input.utf8)) == expected)
-    }
 }
