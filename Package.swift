@@ -16,6 +16,7 @@ let serverStrict: [SwiftSetting] = strict + [
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioEmbedded: Target.Dependency = .product(name: "NIOEmbedded", package: "swift-nio")
+let deque: Target.Dependency = .product(name: "DequeModule", package: "swift-collections")
 
 let package = Package(
     name: "swift-zookeeper",
@@ -29,18 +30,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Pure cores: no sockets, files, clocks or randomness.
         .target(name: "ZKJute", dependencies: [nioCore], swiftSettings: strict),
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
         .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: serverStrict),
-        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol"], swiftSettings: serverStrict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", deque], swiftSettings: serverStrict),
         // Zab consensus as one pure peer: no NIO, no I/O, no dependencies at all.
         .target(name: "ZKZab", swiftSettings: serverStrict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix], swiftSettings: serverStrict),
+        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: serverStrict),

@@ -1,3 +1,4 @@
+import DequeModule
 import ZKDataTree
 import ZKJute
 import ZKProtocol
@@ -87,14 +88,14 @@ extension ServerCore {
 
     /// Pops the write just answered and runs the reads that waited behind it, up to the next write.
     func finishDeferredWrite(_ id: ConnectionID) {
-        guard var queue = deferred[id], !queue.isEmpty else { return }
-        if case .write = queue[0] { queue.removeFirst() }
+        // Mutated in place through the index: copying the queue out and back would copy it on every write.
+        guard let index = deferred.index(forKey: id), !deferred.values[index].isEmpty else { return }
+        if case .write = deferred.values[index][0] { deferred.values[index].removeFirst() }
         var ready: [ClientRequest] = []
-        while let head = queue.first, case .request(let request) = head {
+        while let head = deferred.values[index].first, case .request(let request) = head {
             ready.append(request)
-            queue.removeFirst()
+            deferred.values[index].removeFirst()
         }
-        deferred[id] = queue.isEmpty ? nil : queue
         for request in ready { dispatch(id, request, now: lastNow) }
     }
 

@@ -1,3 +1,4 @@
+import DequeModule
 import ZKDataTree
 import ZKJute
 import ZKProtocol

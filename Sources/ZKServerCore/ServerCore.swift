@@ -1,3 +1,4 @@
+import DequeModule
 import ZKDataTree
 import ZKJute
 import ZKProtocol
@@ -19,8 +20,10 @@ public final class ServerCore {
     let output: any ServerOutput
     /// Where transactions go to become durable before they are applied; nil = memory only, applied at once.
     public weak var logSink: (any TransactionLogSink)?
-    var pendingTxns: [PendingTxn] = []
-    var deferred: [ConnectionID: [Deferred]] = [:]
+    var pendingTxns = Deque<PendingTxn>()
+    /// Per connection, in arrival order: its writes not yet answered and the reads held behind them. A queue
+    /// stays allocated while its connection lives, so a write costs no allocation here.
+    var deferred: [ConnectionID: Deque<Deferred>] = [:]
     /// The time of the request being handled, for requests run later from a deferral queue.
     var lastNow: Now
     var lastAssignedZxid: Int64

@@ -1,3 +1,4 @@
+import DequeModule
 import NIOConcurrencyHelpers
 import NIOCore
 import ZKDataTree
@@ -24,7 +25,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
     private var waitingForStorage = false
     private var driving = false
     /// Learner: syncs forwarded to the leader, answered in order by its SYNC packets.
-    private var forwardedSyncs: [ForwardedRequest] = []
+    private var forwardedSyncs = Deque<ForwardedRequest>()
     var afterDrive: () -> Void = {}
 
     init(settings: EnsembleSettings, config: ZooConfig, core: ServerCore, log: DurableLog, network: PeerNetwork,
