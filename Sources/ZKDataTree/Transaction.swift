@@ -11,6 +11,14 @@ public struct Transaction: Sendable, Hashable {
     public init(header: TxnHeader, body: TxnBody) { self.header = header; self.body = body }
 
     public var zxid: Int64 { header.zxid }
+
+    /// TxnHeader then the record: the one encoding of a write, which the log frames and Zab proposes as is.
+    public func serialized() -> [UInt8] {
+        var b = ByteBuffer()
+        header.encode(into: &b)
+        body.encode(into: &b)
+        return Array(b.readableBytesView)
+    }
 }
 
 public indirect enum TxnBody: Sendable, Hashable {

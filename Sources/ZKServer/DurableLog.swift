@@ -48,10 +48,15 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         try? snapshotThread.syncShutdownGracefully()
     }
 
-    func append(_ txn: Transaction) {
-        if batch.readableBytes == 0 { batchFirstZxid = txn.zxid }
-        TxnLogFormat.writeEntry(txn, into: &batch)
-        batchLastZxid = txn.zxid
+    func append(_ txn: Transaction, serialized: [UInt8]) {
+        append(serialized: serialized, zxid: txn.zxid)
+    }
+
+    /// A transaction as serialized once by the core or received in a proposal: framed as it is.
+    func append(serialized: [UInt8], zxid: Int64) {
+        if batch.readableBytes == 0 { batchFirstZxid = zxid }
+        TxnLogFormat.writeEntry(serialized: serialized, into: &batch)
+        batchLastZxid = zxid
         transactionsSinceSnapshot += 1
     }
 

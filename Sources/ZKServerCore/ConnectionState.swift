@@ -69,11 +69,4 @@ public struct ServerStats: Sendable {
 }
 
 /// A transaction's serialized size, as Apache's leader measures a proposal (TxnHeader + record).
-enum TxnSize {
-    static func of(_ txn: Transaction) -> Int {
-        var b = ByteBuffer()
-        txn.header.encode(into: &b)
-        txn.body.encode(into: &b)
-        return b.readableBytes
-    }
-}
+

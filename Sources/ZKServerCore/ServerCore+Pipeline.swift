@@ -6,7 +6,8 @@ import ZKProtocol
 /// Where prepared transactions go to become durable. The shell batches them into the transaction log
 /// (group commit) and calls `ServerCore.logged(through:)` once they are on disk.
 public protocol TransactionLogSink: AnyObject {
-    func append(_ txn: Transaction)
+    /// `serialized` is `txn.serialized()`, made once by the core: the log and Zab use these bytes as they are.
+    func append(_ txn: Transaction, serialized: [UInt8])
 }
 
 /// Who waits for a transaction, and what they get once it is applied.
@@ -36,8 +37,9 @@ extension ServerCore {
         lastAssignedZxid = zxid
         let txn = Transaction(header: TxnHeader(clientId: sessionId, cxid: cxid, zxid: zxid, time: now.wallMillis, type: body.typeCode), body: body)
         guard let log = logSink else { return applyCommitted(txn, origin: origin) }
-        if case .leader = role { stats.recordProposal(size: TxnSize.of(txn)) }
-        log.append(txn)
+        let serialized = txn.serialized()
+        if case .leader = role { stats.recordProposal(size: serialized.count) }
+        log.append(txn, serialized: serialized)
         // The sink may refuse it and end this leadership (the zxid counter ran out): then nobody waits for it.
         guard role.isServing else { return }
         pendingTxns.append(PendingTxn(txn: txn, origin: origin))

@@ -24,6 +24,17 @@ public enum TxnLogFormat {
         b.writeJuteInt(magic); b.writeJuteInt(version); b.writeJuteLong(dbid)
     }
 
+    /// Appends one framed entry around a transaction already serialized (TxnHeader then its record), as an
+    /// ensemble member logs the bytes Zab proposed: the transaction is not encoded a second time.
+    public static func writeEntry(serialized: [UInt8], into b: inout ByteBuffer) {
+        var adler = Adler32()
+        serialized.withUnsafeBytes { adler.update($0) }
+        b.writeInteger(Int64(adler.value))
+        b.writeInteger(Int32(serialized.count))
+        b.writeBytes(serialized)
+        b.writeInteger(endOfRecord)
+    }
+
     /// Appends one framed entry.
     public static func writeEntry(_ txn: Transaction, into b: inout ByteBuffer) {
         let crcIndex = b.writerIndex

@@ -6,7 +6,7 @@ import ZKServerCore
 /// A log that holds transactions until the test says they are durable.
 final class HeldLog: TransactionLogSink {
     var held: [Transaction] = []
-    func append(_ txn: Transaction) { held.append(txn) }
+    func append(_ txn: Transaction, serialized: [UInt8]) { held.append(txn) }
 }
 
 @Suite struct DurablePipelineTests {

@@ -70,4 +70,15 @@ import ZKProtocol
             #expect(result.transactions.first?.zxid == TxnLogFormat.zxid(fromFileName: name, prefix: "log"))
         }
     }
+
+    @Test func anEntryFramedFromItsSerializedBytesIsTheSameAsFromTheTransaction() throws {
+        let txn = StorageFixtures.create("/one-encoding", "data", zxid: 7)
+        var serialized = ByteBuffer()
+        txn.header.encode(into: &serialized)
+        txn.body.encode(into: &serialized)
+        var fromTxn = ByteBuffer(), fromBytes = ByteBuffer()
+        TxnLogFormat.writeEntry(txn, into: &fromTxn)
+        TxnLogFormat.writeEntry(serialized: Array(serialized.readableBytesView), into: &fromBytes)
+        #expect(fromTxn == fromBytes)
+    }
 }

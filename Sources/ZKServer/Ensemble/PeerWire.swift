@@ -145,13 +145,6 @@ enum PeerWire {
 /// A log entry's payload: the transaction as Apache's PROPOSAL data and log entries hold it (TxnHeader,
 /// then the record).
 enum TxnPayload {
-    static func encode(_ txn: Transaction) -> [UInt8] {
-        var b = ByteBuffer()
-        txn.header.encode(into: &b)
-        txn.body.encode(into: &b)
-        return b.readBytes(length: b.readableBytes) ?? []
-    }
-
     static func decode(_ bytes: [UInt8]) throws -> Transaction {
         var b = ByteBuffer(bytes: bytes)
         let header = try TxnHeader(from: &b)
