@@ -1,12 +1,13 @@
 import ZKProtocol
 
-/// One znode. A class so that the tree's dictionary holds a reference and updates need no copy.
+/// One znode. A class so that the tree's dictionary holds a reference and updates need no copy. Only
+/// ZKDataTree changes it, so that data sizes, quotas, digests and watches stay in step with every change.
 public final class ZNode {
     /// nil when the client wrote a null buffer, which Apache stores and returns as null.
-    public var data: [UInt8]?
-    public var acl: [ACL]
-    public var stat: StatPersisted
-    public var children: Set<String>
+    public internal(set) var data: [UInt8]?
+    public internal(set) var acl: [ACL]
+    public internal(set) var stat: StatPersisted
+    public internal(set) var children: Set<String>
 
     public init(data: [UInt8]?, acl: [ACL], stat: StatPersisted, children: Set<String> = []) {
         self.data = data; self.acl = acl; self.stat = stat; self.children = children

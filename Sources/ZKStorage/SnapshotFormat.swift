@@ -77,11 +77,8 @@ public enum SnapshotFormat {
             let reference = try need("acl cache") { try b.readJuteLong() }
             acls[reference] = try need("acl cache") { try b.readJuteACLs() }
         }
-        // Nodes come depth first, so each parent is on the stack of the current path's ancestors:
-        // children are linked without looking parents up by path.
-        var nodes: [String: ZNode] = [:]
-        nodes.reserveCapacity(max(16, b.readableBytes / 160))
-        var ancestors: [(path: String, node: ZNode)] = []
+        // Nodes come depth first; the builder links each to its parent as it comes.
+        var builder = DataTreeBuilder(expectedCount: b.readableBytes / 160)
         while true {
             let raw = try need("node path") { try b.readJuteString() }
             if raw == "/" { break }
@@ -89,20 +86,13 @@ public enum SnapshotFormat {
             let data = try need("data of \(path)") { try b.readJuteOptionalBuffer() }
             let reference = try need("acl of \(path)") { try b.readJuteLong() }
             let stat = try need("stat of \(path)") { try StatPersisted(from: &b) }
-            let node = ZNode(data: data, acl: acls[reference] ?? ACL.openACLUnsafe, stat: stat)
-            nodes[path] = node
-            if path != "/" {
-                while let top = ancestors.last, !isParent(top.path, of: path) { ancestors.removeLast() }
-                if let parent = ancestors.last?.node {
-                    parent.children.insert(String(ZNodePath.childName(of: path)))
-                } else if let parentPath = ZNodePath.parentKey(of: path), let parent = nodes[parentPath] {
-                    parent.children.insert(String(ZNodePath.childName(of: path)))
-                } else {
-                    throw FormatError.missingParent(path)
-                }
+            do {
+                try builder.add(path: path, data: data, acl: acls[reference] ?? ACL.openACLUnsafe, stat: stat)
+            } catch {
+                throw FormatError.missingParent(path)
             }
-            ancestors.append((path, node))
         }
+        let nodes = builder.nodes
         let checked = bytes.readableBytes - b.readableBytes
         let computed = bytes.withUnsafeReadableBytes { all -> UInt32 in
             var adler = Adler32()
@@ -112,14 +102,5 @@ public enum SnapshotFormat {
         let stored = try need("checksum") { try b.readJuteLong() }
         guard stored == Int64(computed) else { throw FormatError.checksumMismatch(expected: stored, actual: Int64(computed)) }
         return Contents(sessions: sessions, nodes: nodes)
-    }
-
-    /// Whether `parent` is the parent path of `child`, without building strings.
-    static func isParent(_ parent: String, of child: String) -> Bool {
-        let p = parent.utf8, c = child.utf8
-        guard let lastSlash = c.lastIndex(of: UInt8(ascii: "/")) else { return false }
-        let parentLength = c.distance(from: c.startIndex, to: lastSlash)
-        if parent == "/" { return parentLength == 0 }
-        return parentLength == p.count && c.starts(with: p)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-import ZKDataTree
+@testable import ZKDataTree
 import ZKProtocol
 
 /// Quota usage kept in zookeeper_stats as Apache's DataTree keeps it.

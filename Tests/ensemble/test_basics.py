@@ -61,6 +61,10 @@ def test_mntr_conf_and_zookeeper_config(make_ensemble, clients):
         zk = clients(e.servers[sid].hostport)
         data, stat = zk.get("/zookeeper/config")
         assert data.decode() == expected, (sid, data)
+        # Written at start as Apache's initConfigInZKDatabase does: version -1, mzxid the config's version
+        # (0 when static), mtime the start; dataLength counts it.
+        assert (stat.version, stat.mzxid, stat.data_length) == (-1, 0, len(data)), (sid, stat)
+        assert abs(stat.mtime / 1000 - time.time()) < 600, (sid, stat)
         assert sorted(zk.get_children("/zookeeper")) == ["config", "quota"]
         conf = e.fourlw(sid, "conf")
         assert "serverId=%d\n" % sid in conf

@@ -39,7 +39,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         peer = startingPeer
         core.stopServing()
         notServingSince = SystemClock.now().monotonicMillis
-        core.setEnsembleConfig(settings.configText)
+        core.setEnsembleConfig(settings.configText, now: SystemClock.now())
         core.replication = self
         core.logSink = self
         log.onDurable = { [unowned self] zxid in
@@ -67,7 +67,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         if let path = recovered.snapshotPath {
             snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: Array(try FileSystem.readFile(path).readableBytesView))
         }
-        let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: TxnPayload.encode($0)) }
+        let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: $0.serialized()) }
         // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; the larger
         // promise is the one kept.
         let state = PersistentState(acceptedEpoch: max(epochs.accepted, epochs.current), currentEpoch: epochs.current,
@@ -147,9 +147,9 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
     }
 
     /// The leader's core proposes a transaction it prepared; Zab gives it the same zxid.
-    func append(_ txn: Transaction) {
+    func append(_ txn: Transaction, serialized: [UInt8]) {
         do {
-            switch try peer.propose(TxnPayload.encode(txn)) {
+            switch try peer.propose(serialized) {
             case .proposed(let zxid):
                 precondition(zxid.rawValue == txn.zxid, "the core and Zab disagree on the next zxid")
             case .forwarded:
@@ -208,7 +208,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             do {
                 switch op {
                 case .append(let entry):
-                    log.append(try TxnPayload.decode(entry.payload))
+                    log.append(serialized: entry.payload, zxid: entry.zxid.rawValue)
                 case .setAcceptedEpoch(let epoch):
                     try EpochFile.write(Self.epochDirectory(config.dataDir), EpochFile.accepted, epoch)
                 case .setCurrentEpoch(let epoch):
@@ -253,7 +253,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
                 let state = box.value
                 core.replaceState(nodes: state.tree.nodes, lastProcessedZxid: state.tree.lastProcessedZxid, sessions: state.sessions,
                                   now: SystemClock.now())
-                core.setEnsembleConfig(settings.configText)
+                core.setEnsembleConfig(settings.configText, now: SystemClock.now())
             case .failure(let error):
                 fatalError("zkserver: cannot rewrite the log in \(logDir): \(error)")
             }
