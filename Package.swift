@@ -49,12 +49,16 @@ let package = Package(
         .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix], swiftSettings: strict),
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKServerCore", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
+        // Helpers every test target shares: loopback ports, temporary directories, hex.
+        .target(name: "ZKTestSupport", dependencies: [nioCore], path: "Tests/ZKTestSupport", swiftSettings: strict),
+        .testTarget(name: "ZKJuteTests", dependencies: ["ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
-        .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKShellTests", dependencies: ["ZKShell"], swiftSettings: strict),
+        .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKTestSupport"], swiftSettings: strict),
         .testTarget(name: "ZKZabTests", dependencies: ["ZKZab"], exclude: ["Traces"], swiftSettings: strict),
     ]
 )

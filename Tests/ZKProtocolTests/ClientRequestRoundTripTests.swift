@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Every ClientRequest.Body case through encode and ClientRequest(frame:).
 @Suite struct ClientRequestRoundTripTests {

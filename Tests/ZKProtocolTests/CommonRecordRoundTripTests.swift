@@ -1,6 +1,7 @@
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// The shared-shape records of CommonRecords.swift and their Apache-named aliases.
 @Suite struct CommonRecordRoundTripTests {

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Id, ACL, Stat, StatPersisted and ClientInfo.
 @Suite struct DataRecordRoundTripTests {

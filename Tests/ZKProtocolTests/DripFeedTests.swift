@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// FrameDecoder.nextFrame must give the same frames however the stream is cut into reads.
 @Suite struct DripFeedTests {

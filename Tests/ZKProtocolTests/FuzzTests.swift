@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Seeded fuzzing: hostile bytes must end in a JuteError (or a value), never a trap. Where a decode
 /// succeeds, encoding the value and decoding again must give the same value.

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Client frames captured from real ZooKeeper 3.8.0 clients: decode them, and re-encode them byte for byte.
 @Suite struct GoldenClientFrameTests {

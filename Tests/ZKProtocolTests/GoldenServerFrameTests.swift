@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Server frames captured from Apache ZooKeeper 3.8.0: the handshake reply, then reply headers with bodies
 /// decoded by the type of the request of the same xid; each frame is rebuilt with writeReply byte for byte.

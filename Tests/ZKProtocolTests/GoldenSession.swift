@@ -3,6 +3,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// One captured frame of Tests/Golden/*.txt, including its 4-byte length prefix.
 struct GoldenFrame: Sendable {

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// ConnectRequest/ConnectResponse in both forms: without the readOnly byte (44/36 bytes) and with it (45/37).
 @Suite struct HandshakeRoundTripTests {

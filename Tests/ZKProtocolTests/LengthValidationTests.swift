@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Negative and oversized length prefixes are refused before anything is read or reserved.
 @Suite struct LengthValidationTests {

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// MultiRequest and MultiResponse with every op and result kind.
 @Suite struct MultiRoundTripTests {

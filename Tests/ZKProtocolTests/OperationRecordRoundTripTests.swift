@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Headers and the request/response records of OperationRecords.swift.
 @Suite struct OperationRecordRoundTripTests {

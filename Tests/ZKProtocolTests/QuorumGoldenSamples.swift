@@ -3,6 +3,7 @@ import Testing
 import NIOCore
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Tests/Golden/peer/apache-3.8.0-peer.txt: "<kind> <label> <hex>" lines written by Apache's own classes
 /// (Tests/Golden/peer/java/PeerGolden.java). Kept out of Tests/Golden's top level, whose *.txt files are

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Apache 3.8.0's own bytes (Tests/Golden/peer) decode to the expected values and re-encode byte for byte.
 @Suite struct QuorumWireGoldenTests {

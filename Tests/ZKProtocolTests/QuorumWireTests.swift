@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// The peer-wire codecs on their own: round trips, every cut point, drip feed, hostile lengths, fuzz.
 @Suite struct QuorumWireTests {

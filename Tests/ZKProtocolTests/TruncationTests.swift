@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Every strict prefix of an encoded record must throw a JuteError rather than trap or yield a value.
 @Suite struct TruncationTests {

@@ -1,6 +1,7 @@
 import Testing
 import ZKJute
 import ZKProtocol
+import ZKTestSupport
 
 /// Transaction-log records of TxnRecords.swift.
 @Suite struct TxnRecordRoundTripTests {

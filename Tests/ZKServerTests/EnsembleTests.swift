@@ -6,6 +6,7 @@ import Testing
 import ZKClient
 import ZKProtocol
 import ZKServer
+import ZKTestSupport
 
 /// Three zkservers in this process, each with its own event loop, data dir and 127.0.0.1 ports, talking
 /// through real sockets. Every wait is bounded; every server is shut down by the test.
@@ -22,14 +23,14 @@ final class EnsembleFixture: @unchecked Sendable {
 
     /// - Parameter observers: indices of the members that are observers.
     init(size: Int, observers: Set<Int> = [], tickTime: Int = 100, extra: String = "") throws {
-        let ports = try (0..<(3 * size)).map { _ in try Self.freePort() }
+        let ports = try (0..<(3 * size)).map { _ in try Loopback.freePort() }
         var lines: [String] = []
         for i in 0..<size {
             let role = observers.contains(i) ? ":observer" : ""
             lines.append("server.\(i + 1)=127.0.0.1:\(ports[3 * i]):\(ports[3 * i + 1])\(role);127.0.0.1:\(ports[3 * i + 2])")
         }
         for i in 0..<size {
-            let dir = ServerFixture.makeTemporaryDirectory()
+            let dir = TemporaryDirectory.make("zkserver")
             try "\(i + 1)\n".write(toFile: dir + "/myid", atomically: true, encoding: .utf8)
             let text = """
             tickTime=\(tickTime)
@@ -48,19 +49,6 @@ final class EnsembleFixture: @unchecked Sendable {
         }
     }
 
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     func start(_ index: Int) async throws {
         let server = try ZooKeeperServer(config: members[index].config)
         try await server.start()
@@ -74,7 +62,7 @@ final class EnsembleFixture: @unchecked Sendable {
 
     func stopAll() async {
         for index in members.indices { try? await stop(index) }
-        for member in members { removeTree(member.dataDir) }
+        for member in members { TemporaryDirectory.remove(member.dataDir) }
     }
 
     func host(_ index: Int) -> String { "127.0.0.1:\(members[index].clientPort)" }

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import ZKClient
 import ZKServer
+import ZKTestSupport
 
 /// An in-process zkserver on a free 127.0.0.1 port, shut down by the test that made it.
 struct ServerFixture {
@@ -13,7 +14,7 @@ struct ServerFixture {
     let dataDir: String
 
     static func start(extra: String = "", dataDir: String? = nil) async throws -> ServerFixture {
-        let dir = dataDir ?? makeTemporaryDirectory()
+        let dir = dataDir ?? TemporaryDirectory.make("zkserver")
         let text = """
         tickTime=200
         dataDir=\(dir)
@@ -29,11 +30,6 @@ struct ServerFixture {
         return ServerFixture(server: server, port: server.boundPort!, dataDir: dir)
     }
 
-    static func makeTemporaryDirectory() -> String {
-        var template = Array("/tmp/zkserver-test-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    }
-
     var connectString: String { "127.0.0.1:\(port)" }
 
     func client(timeout: Duration = .seconds(4)) async throws -> ZooKeeperClient {
@@ -43,7 +39,7 @@ struct ServerFixture {
     /// Stops the server and removes its data dir unless `keepData`.
     func stop(keepData: Bool = false) async throws {
         try await server.shutdown()
-        if !keepData { removeTree(dataDir) }
+        if !keepData { TemporaryDirectory.remove(dataDir) }
     }
 }
 
@@ -82,9 +78,4 @@ struct RawSocket {
     }
 
     func close() { _ = Glibc.close(fd) }
-}
-
-func removeTree(_ path: String) {
-    guard path.hasPrefix("/tmp/zkserver-test-") else { return }
-    try? FileManager.default.removeItem(atPath: path)
 }

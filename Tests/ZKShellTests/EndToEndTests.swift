@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZKTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,7 +26,7 @@ import Darwin
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zkcli-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let port = try Self.freePort()
+        let port = try Loopback.freePort()
         let config = dir.appendingPathComponent("zoo.cfg")
         try """
             tickTime=2000
@@ -42,7 +43,7 @@ import Darwin
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { Self.stop(server) }
-        try await Self.waitForListening(port: port, deadline: .now + .seconds(15))
+        try await Loopback.waitForListening(port: port, deadline: .now + .seconds(15))
 
         let target = "127.0.0.1:\(port)"
         func cli(_ args: [String], stdin: String? = nil) async throws -> Run {
@@ -102,47 +103,5 @@ import Darwin
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         waited = 0
         while process.isRunning && waited < 500 { usleep(10_000); waited += 1 }
-    }
-
-    /// A port the kernel just handed out on 127.0.0.1 (bound to 0, read back, released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw POSIXError(.EINVAL) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func waitForListening(port: Int, deadline: ContinuousClock.Instant) async throws {
-        while ContinuousClock.now < deadline {
-            if canConnect(port: port) { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw POSIXError(.ETIMEDOUT)
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }

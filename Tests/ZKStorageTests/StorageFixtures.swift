@@ -3,6 +3,7 @@ import NIOCore
 import ZKDataTree
 import ZKProtocol
 @testable import ZKStorage
+import ZKTestSupport
 
 enum StorageFixtures {
     static func txn(_ body: TxnBody, zxid: Int64, session: Int64 = 0x42) -> Transaction {
@@ -21,11 +22,7 @@ enum StorageFixtures {
         return b
     }
 
-    static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "zkstorage-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func temporaryDirectory() -> String { TemporaryDirectory.make("zkstorage") }
 
     static func write(_ bytes: ByteBuffer, to path: String) {
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView))

@@ -1,6 +1,8 @@
 import NIOCore
 import Testing
 import ZKJute
+import ZKTestSupport
+import ZKTestSupport
 
 /// The jute primitives: byte order, null versus empty, and the -1 marker.
 @Suite struct JutePrimitiveTests {
@@ -49,11 +51,12 @@ import ZKJute
     }
 
     @Test func stringLengthCountsUTF8Bytes() throws {
+        let unicodePath = "/caf\u{00e9}/\u{65e5}\u{672c}/\u{1F600}"
         var b = ByteBuffer()
-        b.writeJuteString(Samples.unicodePath)
-        let utf8 = Array(Samples.unicodePath.utf8)
+        b.writeJuteString(unicodePath)
+        let utf8 = Array(unicodePath.utf8)
         #expect(b.allBytes == [0, 0, 0, UInt8(utf8.count)] + utf8)
-        #expect(try b.readJuteString() == Samples.unicodePath)
+        #expect(try b.readJuteString() == unicodePath)
     }
 
     @Test func nullAndEmptyVectorsAreDistinctOnTheWire() throws {
