@@ -51,5 +51,11 @@ struct EnsembleSettings: Sendable {
     }
 
     var me: ZooConfig.Peer { members[myId]! }
+
+    /// Apache starts read-only mode max(2 s, tickTime) after a member loses its quorum; in Zab ticks.
+    var readOnlyAfterTicks: Int {
+        let millis = max(2000, subTickMillis * Int64(Self.subTicks))
+        return Int((millis + subTickMillis - 1) / subTickMillis)
+    }
     var isObserver: Bool { zab.learnerType == .observer }
 }

@@ -38,7 +38,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         self.eventLoop = eventLoop
         peer = startingPeer
         core.stopServing()
-        notServingSince = SystemClock.now().monotonicMillis
+        notServingSince = peer.now
         core.setEnsembleConfig(settings.configText, now: SystemClock.now())
         core.replication = self
         core.logSink = self
@@ -85,14 +85,14 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
 
     // MARK: Inputs
 
-    /// When this member lost its quorum (for read-only mode, which Apache starts after max(2 s, tickTime)).
-    private var notServingSince: Int64?
+    /// The Zab tick at which this member lost its quorum: read-only mode starts on ticks, not the wall clock.
+    private var notServingSince: Int?
 
     func tick() {
         peer.tick()
         network.tick()
         if config.readOnlyModeEnabled, core.role == .notServing, let since = notServingSince,
-           SystemClock.now().monotonicMillis - since >= max(2000, Int64(config.tickTime)) {
+           peer.now - since >= settings.readOnlyAfterTicks {
             FileDescriptorOutput.standardError("zkserver: no quorum; serving read-only clients\n")
             core.enterReadOnly()
         }
@@ -325,7 +325,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             forwardedSyncs = []
             if core.role != .readOnly {
                 core.stopServing()
-                notServingSince = notServingSince ?? SystemClock.now().monotonicMillis
+                notServingSince = notServingSince ?? peer.now
             }
             for id in settings.members.keys where id != settings.myId { network.closeLearnerConnection(id) }
         case .stateChanged:
