@@ -47,7 +47,10 @@ extension ServerCore {
         if case .closeSession(let connection, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }
     }
 
-    func nextZxid() -> Int64 { lastAssignedZxid + 1 }
+    func nextZxid() -> Int64 {
+        if case .leader = role, let zxid = replication?.nextProposalZxid { return zxid }
+        return lastAssignedZxid + 1
+    }
 
     /// The log has made everything through `zxid` durable: apply it and answer those who wait.
     public func logged(through zxid: Int64) {

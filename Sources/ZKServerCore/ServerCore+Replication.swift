@@ -12,6 +12,13 @@ public protocol ReplicationChannel: AnyObject {
     /// Learner: a client resumed this session here; the leader must route its writes here from now on
     /// (Apache's REVALIDATE).
     func sessionMovedHere(_ sessionId: Int64, timeout: Int32)
+    /// Leader: the zxid consensus gives the next proposal, the one source of zxids in an ensemble (nil: none
+    /// left in this epoch, or not broadcasting; the core then counts on and the proposal ends the epoch).
+    var nextProposalZxid: Int64? { get }
+}
+
+extension ReplicationChannel {
+    public var nextProposalZxid: Int64? { nil }
 }
 
 /// How this server takes part: alone, or as one member of an ensemble.

@@ -179,7 +179,7 @@ extension ZabPeer {
 
     mutating func leaderPropose(_ payload: [UInt8]) throws(ZabError) -> Zxid {
         guard case .leading(let l) = role, l.phase == .broadcast else { throw .notServing(leader: leader) }
-        guard let zxid = log.lastZxid.next(inEpoch: l.newEpoch, counterLimit: config.counterLimit) else {
+        guard let zxid = nextProposalZxid else {
             // Apache: "zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start".
             stopServing("zxid counter of epoch \(l.newEpoch) exhausted")
             throw .counterExhausted

@@ -141,6 +141,8 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         network.send(.syncAnswered, to: learner)
     }
 
+    var nextProposalZxid: Int64? { peer.nextProposalZxid?.rawValue }
+
     func sessionMovedHere(_ sessionId: Int64, timeout: Int32) {
         guard let leader = peer.leader, leader != settings.myId else { return }
         network.send(.revalidate(RevalidateRequest(sessionId: sessionId, timeout: timeout)), to: leader)
@@ -151,7 +153,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         do {
             switch try peer.propose(serialized) {
             case .proposed(let zxid):
-                precondition(zxid.rawValue == txn.zxid, "the core and Zab disagree on the next zxid")
+                assert(zxid.rawValue == txn.zxid, "the core prepared with nextProposalZxid, Zab's own")
             case .forwarded:
                 preconditionFailure("only a leader's core proposes")
             }
