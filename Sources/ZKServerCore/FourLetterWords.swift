@@ -226,7 +226,7 @@ extension ServerCore {
         if case .leader = role {
             metrics += [("learners", "\(status.learners)"), ("synced_followers", "\(status.syncedFollowers)"),
                         ("synced_non_voting_followers", "0"), ("synced_observers", "\(status.syncedObservers)"),
-                        ("pending_syncs", "\(pendingSyncs.values.reduce(0) { $0 + $1.count })"),
+                        ("pending_syncs", "\(leaderState?.pendingSyncs.values.reduce(0) { $0 + $1.count } ?? 0)"),
                         ("leader_uptime", "\(status.leaderUptimeMillis)"),
                         ("last_proposal_size", "\(stats.lastProposalSize)"), ("min_proposal_size", "\(stats.minProposalSize)"),
                         ("max_proposal_size", "\(stats.maxProposalSize)")]

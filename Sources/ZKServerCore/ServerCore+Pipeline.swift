@@ -68,7 +68,7 @@ extension ServerCore {
         let result = tree.apply(txn, sink: &sink)
         if case .closeSession = txn.body {
             sessions.remove(txn.header.clientId)
-            sessionOwners[txn.header.clientId] = nil
+            leaderState?.sessionOwners[txn.header.clientId] = nil
         }
         preparer.applied(through: txn.zxid)
         switch origin {

@@ -63,30 +63,23 @@ extension ServerCore {
     public func becomeLeader(epoch: Int64, now: Now) {
         leaveReadOnly()
         role = .leader(epoch: epoch)
-        leaderSince = now
-        // Owners are learned again from new connections and revalidations.
-        sessionOwners = [:]
+        roleState = .leader(LeaderState(since: now))
         lastAssignedZxid = max(lastAssignedZxid, epoch << 32)
         for id in sessions.sessions.keys { sessions.touch(id, now: now.monotonicMillis) }
-        forwardedOrigins = [:]
     }
 
     public func becomeLearner(observer: Bool) {
         leaveReadOnly()
         role = observer ? .observer : .follower
-        pendingRevalidations = [:]
-        forwardedOrigins = [:]
-        pendingSyncs = [:]
+        roleState = .learner(LearnerState())
     }
 
     /// Election or sync under way: clients go elsewhere until this server serves again, and requests in
     /// flight are answered by nobody (the clients reconnect and see the outcome in the tree).
     public func stopServing() {
         role = .notServing
-        pendingRevalidations = [:]
+        roleState = .none
         for id in connections.keys.sorted() { closeConnection(id) }
-        forwardedOrigins = [:]
-        pendingSyncs = [:]
         // Proposals of an ended leadership are either committed by the next leader (and arrive as commits
         // like any other) or dropped; nobody here waits for them any more.
         pendingTxns = []
@@ -114,7 +107,7 @@ extension ServerCore {
                  origin: TxnOrigin) {
         let forwarded = ForwardedRequest(sessionId: connection.sessionId, request: request, sessionTimeout: sessionTimeout,
                                          authIds: connection.authIds)
-        forwardedOrigins[ForwardedKey(sessionId: connection.sessionId, cxid: request.xid)] = origin
+        learnerState?.forwardedOrigins[ForwardedKey(sessionId: connection.sessionId, cxid: request.xid)] = origin
         // Later reads of this connection wait behind the reply (a new session has no reads yet).
         if case .connect = origin {} else { deferred[id, default: []].append(.write(zxid: -1)) }
         replication?.forwardToLeader(forwarded)
@@ -131,7 +124,7 @@ extension ServerCore {
         case .createSession?:
             let timeout = forwarded.sessionTimeout ?? settings.minSessionTimeout
             sessions.add(sessionId, timeout: timeout, now: now.monotonicMillis)
-            sessionOwners[sessionId] = peer
+            leaderState?.sessionOwners[sessionId] = peer
             propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: forwarded.cxid, zxid: nextZxid(), now: now,
                     origin: .none)
         case .closeSession?:
@@ -139,7 +132,7 @@ extension ServerCore {
         case .sync?:
             // Answered once everything proposed before it is committed (Leader.processSync).
             if let last = pendingTxns.last {
-                pendingSyncs[last.txn.zxid, default: []].append((peer, forwarded))
+                leaderState?.pendingSyncs[last.txn.zxid, default: []].append((peer, forwarded))
             } else {
                 replication?.syncAnswered(forwarded, to: peer)
             }
@@ -158,14 +151,16 @@ extension ServerCore {
 
     /// Leader: a client resumed `sessionId` on `peer`; writes for it from anywhere else are refused.
     public func sessionRevalidated(_ sessionId: Int64, timeout: Int32, from peer: Int64, now: Now) {
-        guard case .leader = role, sessions.isLive(sessionId) else { return }
-        sessionOwners[sessionId] = peer
+        guard let leader = leaderState, sessions.isLive(sessionId) else { return }
+        leader.sessionOwners[sessionId] = peer
         sessions.touch(sessionId, now: now.monotonicMillis)
     }
 
     /// Learner: the leader's answer to a resumed session's REVALIDATE.
     public func revalidated(_ sessionId: Int64, valid: Bool) {
-        guard let (id, response) = pendingRevalidations.removeValue(forKey: sessionId), connections[id] != nil else { return }
+        guard let (id, response) = learnerState?.pendingRevalidations.removeValue(forKey: sessionId), connections[id] != nil else {
+            return
+        }
         if valid {
             send(id, connectResponse: response)
         } else {
@@ -176,7 +171,7 @@ extension ServerCore {
 
     /// Whether the leader knows `sessionId` to live on a member other than `member`.
     func sessionMoved(_ sessionId: Int64, from member: Int64) -> Bool {
-        guard case .leader = role, let owner = sessionOwners[sessionId] else { return false }
+        guard let owner = leaderState?.sessionOwners[sessionId] else { return false }
         return owner != member
     }
 
@@ -187,8 +182,9 @@ extension ServerCore {
 
     /// The sessions this server's clients used since the last report (a learner sends them to the leader).
     public func takeTouchedSessions() -> [Int64] {
-        defer { touchedSessions = [] }
-        return touchedSessions.sorted()
+        guard let state = learnerState else { return [] }
+        defer { state.touchedSessions = [] }
+        return state.touchedSessions.sorted()
     }
 
     /// A transaction the ensemble committed, in zxid order. On the leader it is the next of its own
@@ -197,13 +193,13 @@ extension ServerCore {
         if let first = pendingTxns.first, first.txn.zxid == txn.zxid {
             pendingTxns.removeFirst()
             applyCommitted(first.txn, origin: first.origin)
-            if let syncs = pendingSyncs.removeValue(forKey: txn.zxid) {
+            if let syncs = leaderState?.pendingSyncs.removeValue(forKey: txn.zxid) {
                 for (peer, request) in syncs { replication?.syncAnswered(request, to: peer) }
             }
             return
         }
         let key = ForwardedKey(sessionId: txn.header.clientId, cxid: txn.header.cxid)
-        let origin = forwardedOrigins.removeValue(forKey: key) ?? .none
+        let origin = learnerState?.forwardedOrigins.removeValue(forKey: key) ?? .none
         switch txn.body {
         case .createSession(let timeout):
             if !sessions.isLive(txn.header.clientId) { sessions.add(txn.header.clientId, timeout: timeout, now: lastNow.monotonicMillis) }
@@ -216,7 +212,7 @@ extension ServerCore {
 
     /// Learner: the leader answered this sync; the client hears "OK" after everything before it.
     public func syncAnswered(sessionId: Int64, cxid: Int32, path: String) {
-        guard case .reply(let id, let xid, _, _)? = forwardedOrigins.removeValue(forKey: ForwardedKey(sessionId: sessionId, cxid: cxid)) else {
+        guard case .reply(let id, let xid, _, _)? = learnerState?.forwardedOrigins.removeValue(forKey: ForwardedKey(sessionId: sessionId, cxid: cxid)) else {
             return
         }
         reply(id, xid: xid, SyncResponse(path: path))
@@ -233,8 +229,8 @@ extension ServerCore {
         for id in sessions.sessions.keys { sessions.remove(id) }
         for (id, timeout) in restored.sorted(by: { $0.key < $1.key }) { sessions.add(id, timeout: timeout, now: now.monotonicMillis) }
         pendingTxns = []
-        forwardedOrigins = [:]
-        pendingSyncs = [:]
+        learnerState?.forwardedOrigins = [:]
+        leaderState?.pendingSyncs = [:]
     }
 
     /// /zookeeper/config in an ensemble holds the membership (not a transaction: every member sets it, as

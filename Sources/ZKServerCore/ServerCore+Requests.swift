@@ -14,7 +14,7 @@ extension ServerCore {
         if request.xid >= 0 { connection.lastCxid = request.xid }
         connections[id] = connection
         sessions.touch(connection.sessionId, now: now.monotonicMillis)
-        if role.isLearner { touchedSessions.insert(connection.sessionId) }
+        learnerState?.touchedSessions.insert(connection.sessionId)
         lastNow = now
         // Replies go out in request order: a read waits behind this connection's pending writes, while
         // writes are prepared at once so that they share the next group commit.

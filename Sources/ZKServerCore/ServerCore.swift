@@ -32,22 +32,12 @@ public final class ServerCore {
     public internal(set) var role: ServingRole = .standalone
     /// Where a learner sends its clients' writes; nil when standalone.
     public weak var replication: (any ReplicationChannel)?
-    /// Learner: local requests forwarded to the leader, answered when their transaction commits.
-    var forwardedOrigins: [ForwardedKey: TxnOrigin] = [:]
-    /// Leader: syncs forwarded by learners, answered once the transaction with this zxid commits.
-    var pendingSyncs: [Int64: [(Int64, ForwardedRequest)]] = [:]
-    /// When this server last became leader (mntr's zk_leader_uptime).
-    public internal(set) var leaderSince: Now?
-    /// Learner: resumed sessions waiting for the leader's REVALIDATE answer before their connect response.
-    var pendingRevalidations: [Int64: (ConnectionID, ConnectResponse)] = [:]
-    /// Leader: the member each session's client is connected to, as far as the leader knows.
-    var sessionOwners: [Int64: Int64] = [:]
+    /// What only the current role keeps; a role change replaces it whole, so nothing of the last role stays.
+    var roleState: RoleState = .none
     /// Set in an ensemble: what mntr reports about the peers.
     /// Asked only when a four-letter word needs it, so the replication path does no bookkeeping for mntr.
     public var ensembleStatusProvider: (() -> EnsembleStatus)?
     public var ensembleStatus: EnsembleStatus? { ensembleStatusProvider?() }
-    /// Learner: sessions its clients used since the last report to the leader.
-    var touchedSessions: Set<Int64> = []
 
     public init(settings: ServerSettings, tree: DataTree = DataTree(), output: any ServerOutput, now: Now) {
         self.settings = settings
@@ -131,19 +121,19 @@ public final class ServerCore {
             forward(id, ClientRequest(xid: 0, op: .createSession, body: .unknown), connection: connection, sessionTimeout: timeout,
                     origin: .connect(id, response))
         } else if request.sessionId == 0 {
-            if case .leader = role { sessionOwners[sessionId] = settings.serverId }
+            leaderState?.sessionOwners[sessionId] = settings.serverId
             // A new session is a transaction; the client hears of it once it is durable.
             propose(.createSession(timeout: timeout), sessionId: sessionId, cxid: 0, zxid: nextZxid(), now: now, origin: .connect(id, response))
         } else {
             if role.isLearner, let replication {
                 // As Apache's Learner.validateSession: the client hears back once the leader knows the session
                 // lives here, so a write through its old connection elsewhere is refused from then on.
-                touchedSessions.insert(sessionId)
-                pendingRevalidations[sessionId] = (id, response)
+                learnerState?.touchedSessions.insert(sessionId)
+                learnerState?.pendingRevalidations[sessionId] = (id, response)
                 replication.sessionMovedHere(sessionId, timeout: timeout)
                 return
-            } else if case .leader = role {
-                sessionOwners[sessionId] = settings.serverId
+            } else {
+                leaderState?.sessionOwners[sessionId] = settings.serverId
             }
             send(id, connectResponse: response)
         }

@@ -1,0 +1,46 @@
+import ZKProtocol
+
+/// The state only one role keeps. `ServerCore.roleState` holds the current role's and is replaced whole on
+/// every role change, so a leader's tables cannot outlive its leadership (nor a learner's its leader).
+enum RoleState {
+    case none
+    case leader(LeaderState)
+    case learner(LearnerState)
+}
+
+/// Reference types so that the tables are changed in place through `ServerCore.leaderState`.
+final class LeaderState {
+    /// When this server became leader (mntr's zk_leader_uptime).
+    let since: Now
+    /// The member each session's client is connected to, as far as this leader knows (learned again from
+    /// new connections and revalidations in every leadership).
+    var sessionOwners: [Int64: Int64] = [:]
+    /// Syncs forwarded by learners, answered once the transaction with this zxid commits.
+    var pendingSyncs: [Int64: [(Int64, ForwardedRequest)]] = [:]
+
+    init(since: Now) { self.since = since }
+}
+
+final class LearnerState {
+    /// Local requests forwarded to the leader, answered when their transaction commits.
+    var forwardedOrigins: [ForwardedKey: TxnOrigin] = [:]
+    /// Resumed sessions waiting for the leader's REVALIDATE answer before their connect response.
+    var pendingRevalidations: [Int64: (ConnectionID, ConnectResponse)] = [:]
+    /// Sessions this member's clients used since the last report to the leader.
+    var touchedSessions: Set<Int64> = []
+}
+
+extension ServerCore {
+    var leaderState: LeaderState? {
+        if case .leader(let state) = roleState { return state }
+        return nil
+    }
+
+    var learnerState: LearnerState? {
+        if case .learner(let state) = roleState { return state }
+        return nil
+    }
+
+    /// When this server became leader, while it leads (mntr's zk_leader_uptime).
+    public var leaderSince: Now? { leaderState?.since }
+}
