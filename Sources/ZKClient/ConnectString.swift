@@ -1,7 +1,10 @@
 /// One server address of a connect string.
 public struct HostPort: Hashable, Sendable, CustomStringConvertible {
+    /// A host name or IP address; an IPv6 literal without brackets.
     public var host: String
+    /// The TCP port.
     public var port: Int
+    /// The address `host` at `port`.
     public init(host: String, port: Int) { self.host = host; self.port = port }
     /// "host:port", with IPv6 literals in brackets.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -10,13 +13,22 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
 /// "host:port[,host:port...][/chroot]", parsed as Apache's ConnectStringParser does: the chroot starts at the
 /// first "/", a missing port means 2181, a chroot of "/" means none.
 public struct ConnectString: Hashable, Sendable {
+    /// The port of a host given without one: ZooKeeper's client port, 2181.
     public static let defaultPort = 2181
+    /// The servers, in the order written.
     public var hosts: [HostPort]
     /// The chroot without a trailing slash, or nil.
     public var chroot: String?
 
+    /// A connect string of these parts, taken as they are (not validated).
     public init(hosts: [HostPort], chroot: String? = nil) { self.hosts = hosts; self.chroot = chroot }
 
+    /// Parses "host:port[,host:port...][/chroot]". Blanks around entries and empty entries are skipped; an IPv6
+    /// address takes a port only in brackets ("[::1]:2181").
+    ///
+    /// - Throws: `ZooKeeperError` with `.badArguments` (and the string as `path`) when there is no host, an entry
+    ///   is malformed (empty host, port not in 0...65535, unclosed bracket), or the chroot has an empty, "." or
+    ///   ".." segment or a trailing slash.
     public init(parsing string: String) throws(ZooKeeperError) {
         let invalid = ZooKeeperError(code: .badArguments, path: string)
         var hostPart = Substring(string)

@@ -5,11 +5,16 @@ import NIOPosix
 /// A four-letter word (ruok, srvr, mntr…) sent on its own connection: the server writes its answer and
 /// closes, so the answer is everything read until end of stream.
 public enum FourLetterWordQuery {
+    /// Why a query gave no answer.
     public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// Connected, but the server did not finish its answer (close the connection) within the timeout.
         case timedOut
+        /// The answer passed 16 MiB; the connection was closed.
         case tooLarge
+        /// No connection, or it failed: the reason in words ("connection refused", "timed out connecting"…).
         case connection(String)
 
+        /// The failure in words, for a user.
         public var description: String {
             switch self {
             case .timedOut: return "no answer in time"
@@ -19,12 +24,23 @@ public enum FourLetterWordQuery {
         }
     }
 
+    /// Sends a four-letter word and returns the server's answer.
+    ///
+    /// - Parameters:
+    ///   - word: The command, e.g. "ruok" (answered "imok"), "srvr", "mntr"; sent as its UTF-8 bytes.
+    ///   - server: Where to send it: the server's client port.
+    ///   - timeout: Bounds the TCP connect and, separately, the wait for the whole answer.
+    ///   - group: Where the connection runs; NIO's shared singleton group by default.
+    /// - Returns: Everything the server wrote before closing, decoded as UTF-8.
+    /// - Throws: ``Failure``.
     public static func send(_ word: String, to server: HostPort, timeout: Duration = .seconds(5),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(Failure) -> String {
         try await send(bytes: Array(word.utf8), to: server, timeout: timeout, group: group)
     }
 
-    /// A word with an argument: stmk is followed by its mask as 8 big-endian bytes.
+    /// Sends raw bytes, for a word with an argument: stmk is followed by its mask as 8 big-endian bytes.
+    ///
+    /// Parameters, result and failures as ``send(_:to:timeout:group:)``.
     public static func send(bytes request: [UInt8], to server: HostPort, timeout: Duration = .seconds(5),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(Failure) -> String {
         let eventLoop = group.next()
