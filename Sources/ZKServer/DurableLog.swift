@@ -22,6 +22,9 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     private var snapshotThreshold: Int
     private let snapCount: Int
     private var snapshotInFlight = false
+    /// Set on the event loop as the server stops: nothing new goes to the threads (what was not written is
+    /// not acknowledged either), so no completion is ever scheduled on a loop that has gone.
+    private var stopped = false
     weak var core: ServerCore?
     /// Everything through this zxid is on disk: standalone, the core applies and answers; in an ensemble the
     /// Zab peer may acknowledge it.
@@ -43,7 +46,12 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         snapshotThread.start()
     }
 
-    func shutdown() {
+    /// On the event loop, before the threads are shut down.
+    func stop() { stopped = true }
+
+    /// Off the event loop, after `stop()` and while the loop still runs: the threads finish what they were
+    /// given and hand their results back to it.
+    func shutdownThreads() {
         try? logThread.syncShutdownGracefully()
         try? snapshotThread.syncShutdownGracefully()
     }
@@ -62,7 +70,7 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
 
     /// Starts writing the gathered batch unless a write is already under way.
     func commitIfNeeded() {
-        guard !syncInFlight, batch.readableBytes > 0 else { return }
+        guard !stopped, !syncInFlight, batch.readableBytes > 0 else { return }
         let entries = batch
         let first = batchFirstZxid
         let last = batchLastZxid
@@ -91,6 +99,7 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     /// made durable), for the rare changes that rewrite the log: an ensemble member's TRUNC or SNAP.
     func exclusive<T: Sendable>(_ work: @escaping @Sendable (LogFileWriter) throws -> T,
                                 completion: @escaping (Result<T, any Error>) -> Void) {
+        guard !stopped else { return }  // the server is stopping: the member waits for nothing any more
         let entries = batch
         let first = batchFirstZxid
         let last = batchLastZxid
@@ -121,13 +130,14 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     }
 
     private func snapshotIfDue() {
-        guard transactionsSinceSnapshot >= snapshotThreshold, !snapshotInFlight, let core else { return }
+        guard !stopped, transactionsSinceSnapshot >= snapshotThreshold, !snapshotInFlight, let core else { return }
         takeSnapshot(core)
     }
 
     /// Starts a snapshot: a new log file for what follows, the tree's fields copied in one pass here,
     /// then serialized and written on the snapshot thread while the loop goes on serving.
     func takeSnapshot(_ core: ServerCore) {
+        guard !stopped else { return }
         transactionsSinceSnapshot = 0
         snapshotThreshold = snapCount / 2 + Int.random(in: 0..<max(1, snapCount / 2))
         snapshotInFlight = true

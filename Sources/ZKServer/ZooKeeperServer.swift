@@ -106,8 +106,12 @@ public final class ZooKeeperServer: @unchecked Sendable {
         if let network { try? await runtime.eventLoop.submit { network.shutdown() }.get() }
         purgeTask?.cancel()
         try await channel?.close()
+        // The log's threads hand their results to the event loop: they stop while it still runs.
+        if let log = runtime.durableLog {
+            try? await runtime.eventLoop.submit { log.stop() }.get()
+            log.shutdownThreads()
+        }
         try await group.shutdownGracefully()
-        runtime.durableLog?.shutdown()
     }
 
     /// Blocks until the listening socket closes.
