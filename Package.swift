@@ -37,9 +37,10 @@ let package = Package(
         .target(name: "ZKJute", dependencies: [nioCore], swiftSettings: strict),
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
         .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: serverStrict),
-        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", deque], swiftSettings: serverStrict),
-        // Zab consensus as one pure peer: no NIO, no I/O, no dependencies at all.
-        .target(name: "ZKZab", swiftSettings: serverStrict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", nioCore, deque], swiftSettings: serverStrict),
+        // Zab consensus as one pure peer: no I/O; NIOCore only for ByteBuffer, so log entries and snapshots
+        // are the bytes the server logs and sends, not copies.
+        .target(name: "ZKZab", dependencies: [nioCore], swiftSettings: serverStrict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
         .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
@@ -59,6 +60,6 @@ let package = Package(
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab"], exclude: ["Traces"], swiftSettings: strict),
+        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", nioCore], exclude: ["Traces"], swiftSettings: strict),
     ]
 )

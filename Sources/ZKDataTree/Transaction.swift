@@ -13,11 +13,11 @@ public struct Transaction: Sendable, Hashable {
     public var zxid: Int64 { header.zxid }
 
     /// TxnHeader then the record: the one encoding of a write, which the log frames and Zab proposes as is.
-    public func serialized() -> [UInt8] {
+    public func serialized() -> ByteBuffer {
         var b = ByteBuffer()
         header.encode(into: &b)
         body.encode(into: &b)
-        return Array(b.readableBytesView)
+        return b
     }
 }
 

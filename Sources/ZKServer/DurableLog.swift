@@ -56,12 +56,12 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
         try? snapshotThread.syncShutdownGracefully()
     }
 
-    func append(_ txn: Transaction, serialized: [UInt8]) {
+    func append(_ txn: Transaction, serialized: ByteBuffer) {
         append(serialized: serialized, zxid: txn.zxid)
     }
 
     /// A transaction as serialized once by the core or received in a proposal: framed as it is.
-    func append(serialized: [UInt8], zxid: Int64) {
+    func append(serialized: ByteBuffer, zxid: Int64) {
         if batch.readableBytes == 0 { batchFirstZxid = zxid }
         TxnLogFormat.writeEntry(serialized: serialized, into: &batch)
         batchLastZxid = zxid

@@ -1,4 +1,5 @@
 import DequeModule
+import NIOCore
 import ZKDataTree
 import ZKJute
 import ZKProtocol
@@ -7,7 +8,7 @@ import ZKProtocol
 /// (group commit) and calls `ServerCore.logged(through:)` once they are on disk.
 public protocol TransactionLogSink: AnyObject {
     /// `serialized` is `txn.serialized()`, made once by the core: the log and Zab use these bytes as they are.
-    func append(_ txn: Transaction, serialized: [UInt8])
+    func append(_ txn: Transaction, serialized: ByteBuffer)
 }
 
 /// Who waits for a transaction, and what they get once it is applied.
@@ -38,7 +39,7 @@ extension ServerCore {
         let txn = Transaction(header: TxnHeader(clientId: sessionId, cxid: cxid, zxid: zxid, time: now.wallMillis, type: body.typeCode), body: body)
         guard let log = logSink else { return applyCommitted(txn, origin: origin) }
         let serialized = txn.serialized()
-        if case .leader = role { stats.recordProposal(size: serialized.count) }
+        if case .leader = role { stats.recordProposal(size: serialized.readableBytes) }
         log.append(txn, serialized: serialized)
         // The sink may refuse it and end this leadership (the zxid counter ran out): then nobody waits for it.
         guard role.isServing else { return }

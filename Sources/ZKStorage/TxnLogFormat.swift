@@ -26,12 +26,13 @@ public enum TxnLogFormat {
 
     /// Appends one framed entry around a transaction already serialized (TxnHeader then its record), as an
     /// ensemble member logs the bytes Zab proposed: the transaction is not encoded a second time.
-    public static func writeEntry(serialized: [UInt8], into b: inout ByteBuffer) {
+    public static func writeEntry(serialized: ByteBuffer, into b: inout ByteBuffer) {
         var adler = Adler32()
-        serialized.withUnsafeBytes { adler.update($0) }
+        serialized.withUnsafeReadableBytes { adler.update($0) }
         b.writeInteger(Int64(adler.value))
-        b.writeInteger(Int32(serialized.count))
-        b.writeBytes(serialized)
+        b.writeInteger(Int32(serialized.readableBytes))
+        var bytes = serialized
+        b.writeBuffer(&bytes)
         b.writeInteger(endOfRecord)
     }
 

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Everything peers say to each other. Election notifications travel on the election channel (Apache's
 /// QuorumCnxManager, which may lose or repeat them); the rest are quorum packets on the leader–learner
 /// connection, which must be FIFO and lossless until it breaks (TCP), as Zab assumes.
@@ -8,7 +10,7 @@
 public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     case notification(Notification)
     /// Learner → leader: a client write received by a learner (REQUEST 1).
-    case request([UInt8])
+    case request(ByteBuffer)
     /// Leader → follower: log this transaction (PROPOSAL 2).
     case proposal(LogEntry)
     /// Follower → leader: everything through zxid is durable in my log (ACK 3). The ACK of NEWLEADER
@@ -53,7 +55,7 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notification(let n): "NOTIFICATION \(n)"
-        case .request(let p): "REQUEST \(p.count)B"
+        case .request(let p): "REQUEST \(p.readableBytes)B"
         case .proposal(let e): "PROPOSAL \(e)"
         case .ack(let z): "ACK \(z)"
         case .commit(let z): "COMMIT \(z)"

@@ -1,3 +1,4 @@
+import NIOCore
 extension ZabPeer {
     mutating func becomeLeader() {
         role = .leading(
@@ -177,7 +178,7 @@ extension ZabPeer {
         commitIfQuorum()
     }
 
-    mutating func leaderPropose(_ payload: [UInt8]) throws(ZabError) -> Zxid {
+    mutating func leaderPropose(_ payload: ByteBuffer) throws(ZabError) -> Zxid {
         guard case .leading(let l) = role, l.phase == .broadcast else { throw .notServing(leader: leader) }
         guard let zxid = nextProposalZxid else {
             // Apache: "zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start".

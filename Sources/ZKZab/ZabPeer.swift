@@ -1,3 +1,4 @@
+import NIOCore
 /// Why `propose` refused a write.
 public enum ZabError: Error, Hashable, Sendable {
     /// Not a leader or synced learner; `leader` is where to look, when known.
@@ -101,7 +102,7 @@ public struct ZabPeer: Sendable {
     }
 
     /// A client write. See `ProposeOutcome`.
-    public mutating func propose(_ payload: [UInt8]) throws(ZabError) -> ProposeOutcome {
+    public mutating func propose(_ payload: ByteBuffer) throws(ZabError) -> ProposeOutcome {
         switch role {
         case .leading(let l) where l.phase == .broadcast:
             return .proposed(try leaderPropose(payload))

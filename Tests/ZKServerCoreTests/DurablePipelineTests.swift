@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 import ZKDataTree
 import ZKProtocol
@@ -6,7 +7,7 @@ import ZKServerCore
 /// A log that holds transactions until the test says they are durable.
 final class HeldLog: TransactionLogSink {
     var held: [Transaction] = []
-    func append(_ txn: Transaction, serialized: [UInt8]) { held.append(txn) }
+    func append(_ txn: Transaction, serialized: ByteBuffer) { held.append(txn) }
 }
 
 @Suite struct DurablePipelineTests {

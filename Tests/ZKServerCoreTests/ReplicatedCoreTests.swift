@@ -25,7 +25,7 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
         follower.core.becomeLearner(observer: false)
     }
 
-    func append(_ txn: Transaction, serialized: [UInt8]) { proposed.append(txn) }
+    func append(_ txn: Transaction, serialized: ByteBuffer) { proposed.append(txn) }
 
     func forwardToLeader(_ request: ForwardedRequest) {
         // Through the wire format, as a REQUEST packet's data would go.

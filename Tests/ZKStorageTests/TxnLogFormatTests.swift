@@ -78,7 +78,7 @@ import ZKProtocol
         txn.body.encode(into: &serialized)
         var fromTxn = ByteBuffer(), fromBytes = ByteBuffer()
         TxnLogFormat.writeEntry(txn, into: &fromTxn)
-        TxnLogFormat.writeEntry(serialized: Array(serialized.readableBytesView), into: &fromBytes)
+        TxnLogFormat.writeEntry(serialized: serialized, into: &fromBytes)
         #expect(fromTxn == fromBytes)
     }
 }

@@ -66,11 +66,11 @@ enum PeerWire {
         case .notification:
             preconditionFailure("notifications travel on the election channel")
         case .request(let payload):
-            return QuorumPacket(.request, zxid: -1, data: payload)
+            return QuorumPacket(.request, zxid: -1, data: Array(payload.readableBytesView))
         case .proposal(let entry):
-            return QuorumPacket(.proposal, zxid: entry.zxid.rawValue, data: entry.payload)
+            return QuorumPacket(.proposal, zxid: entry.zxid.rawValue, data: Array(entry.payload.readableBytesView))
         case .inform(let entry):
-            return QuorumPacket(.inform, zxid: entry.zxid.rawValue, data: entry.payload)
+            return QuorumPacket(.inform, zxid: entry.zxid.rawValue, data: Array(entry.payload.readableBytesView))
         case .ack(let zxid):
             return .ack(zxid: zxid.rawValue)
         case .commit(let zxid):
@@ -90,7 +90,7 @@ enum PeerWire {
         case .trunc(let zxid):
             return .trunc(zxid: zxid.rawValue)
         case .snap(let snapshot):
-            return QuorumPacket(.snap, zxid: snapshot.zxid.rawValue, data: snapshot.data)
+            return QuorumPacket(.snap, zxid: snapshot.zxid.rawValue, data: Array(snapshot.data.readableBytesView))
         case .leaderInfo(let zxid):
             return .leaderInfo(newEpoch: zxid.epoch)
         case .ackEpoch(let lastZxid, let currentEpoch):
@@ -115,8 +115,8 @@ enum PeerWire {
                 var data = ByteBuffer(bytes: packet.data ?? [])
                 return .learnerPing(zxid, try SessionTouches(from: &data).sessions)
             case .ping: return .zab(.ping(zxid))
-            case .proposal: return .zab(.proposal(LogEntry(zxid: zxid, payload: packet.data ?? [])))
-            case .inform: return .zab(.inform(LogEntry(zxid: zxid, payload: packet.data ?? [])))
+            case .proposal: return .zab(.proposal(LogEntry(zxid: zxid, payload: ByteBuffer(bytes: packet.data ?? []))))
+            case .inform: return .zab(.inform(LogEntry(zxid: zxid, payload: ByteBuffer(bytes: packet.data ?? []))))
             case .ack: return .zab(.ack(zxid))
             case .commit: return .zab(.commit(zxid))
             case .newLeader: return .zab(.newLeader(zxid))
@@ -125,7 +125,7 @@ enum PeerWire {
             case .upToDate: return .zab(.upToDate)
             case .diff: return .zab(.diff(zxid))
             case .trunc: return .zab(.trunc(zxid))
-            case .snap: return .zab(.snap(Snapshot(zxid: zxid, data: packet.data ?? [])))
+            case .snap: return .zab(.snap(Snapshot(zxid: zxid, data: ByteBuffer(bytes: packet.data ?? []))))
             case .leaderInfo: return .zab(.leaderInfo(zxid))
             case .ackEpoch:
                 return .zab(.ackEpoch(lastZxid: zxid, currentEpoch: try packet.payload(AckEpochData.self).currentEpoch))
@@ -145,8 +145,8 @@ enum PeerWire {
 /// A log entry's payload: the transaction as Apache's PROPOSAL data and log entries hold it (TxnHeader,
 /// then the record).
 enum TxnPayload {
-    static func decode(_ bytes: [UInt8]) throws -> Transaction {
-        var b = ByteBuffer(bytes: bytes)
+    static func decode(_ bytes: ByteBuffer) throws -> Transaction {
+        var b = bytes
         let header = try TxnHeader(from: &b)
         return Transaction(header: header, body: try TxnBody.decode(type: header.type, from: &b))
     }

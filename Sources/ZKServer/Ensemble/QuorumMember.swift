@@ -49,7 +49,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         log.onSnapshot = { [unowned self] zxid, bytes in
             // Zab keeps the log since its snapshot in memory, to sync followers by DIFF; a newer snapshot trims it.
             guard zxid <= peer.lastCommitted.rawValue else { return }
-            peer.compact(Snapshot(zxid: Zxid(rawValue: zxid), data: Array(bytes.readableBytesView)))
+            peer.compact(Snapshot(zxid: Zxid(rawValue: zxid), data: bytes))
             drive()
         }
         network.delegate = self
@@ -65,7 +65,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
         let epochs = try EpochFile.load(directory: directory, legacyDirectory: dataDir, lastZxid: lastZxid)
         var snapshot: Snapshot?
         if let path = recovered.snapshotPath {
-            snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: Array(try FileSystem.readFile(path).readableBytesView))
+            snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: try FileSystem.readFile(path))
         }
         let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: $0.serialized()) }
         // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; the larger
@@ -149,7 +149,7 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
     }
 
     /// The leader's core proposes a transaction it prepared; Zab gives it the same zxid.
-    func append(_ txn: Transaction, serialized: [UInt8]) {
+    func append(_ txn: Transaction, serialized: ByteBuffer) {
         do {
             switch try peer.propose(serialized) {
             case .proposed(let zxid):
@@ -241,10 +241,8 @@ final class QuorumMember: PeerNetworkDelegate, ReplicationChannel, TransactionLo
             if let snapshot {
                 // Everything before goes: a snapshot from the leader replaces this server's history.
                 _ = try LogTruncation.truncate(logDirectory: logDir, snapshotDirectory: dataDir, after: -1)
-                var bytes = ByteBuffer()
-                bytes.writeBytes(snapshot.data)
                 try FileSystem.writeFileAtomically(dataDir + "/" + SnapshotFormat.fileName(zxid: snapshot.zxid.rawValue),
-                                                   directory: dataDir, bytes)
+                                                   directory: dataDir, snapshot.data)
             } else if let zxid {
                 _ = try LogTruncation.truncate(logDirectory: logDir, snapshotDirectory: dataDir, after: zxid)
             }

@@ -1,3 +1,4 @@
+import NIOCore
 import ZKZab
 
 /// The global view the invariants are checked against: the one committed history every server's
@@ -6,7 +7,7 @@ struct HistoryChecker {
     private(set) var history: [LogEntry] = []
     private(set) var digests: [UInt64] = []
     private var position: [Zxid: Int] = [:]
-    private var payloads: Set<[UInt8]> = []
+    private var payloads: Set<ByteBuffer> = []
     private(set) var leaders: [Int64: PeerID] = [:]
 
     var lastZxid: Zxid { history.last?.zxid ?? .zero }

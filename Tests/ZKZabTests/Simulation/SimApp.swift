@@ -1,3 +1,4 @@
+import NIOCore
 import ZKZab
 
 /// The replicated application: a hash chain over applied transactions, so equal state at equal zxid is
@@ -10,7 +11,7 @@ struct SimApp: Equatable {
     static func chain(_ digest: UInt64, _ entry: LogEntry) -> UInt64 {
         var h = digest ^ UInt64(bitPattern: entry.zxid.rawValue)
         h &*= 0x100_0000_01b3
-        for byte in entry.payload {
+        for byte in entry.payload.readableBytesView {
             h ^= UInt64(byte)
             h &*= 0x100_0000_01b3
         }
@@ -34,8 +35,8 @@ struct SimApp: Equatable {
     init() {}
 
     init?(snapshot: Snapshot) {
-        guard snapshot.data.count == 24 else { return nil }
-        func word(_ i: Int) -> UInt64 { snapshot.data[i * 8..<i * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) } }
+        guard snapshot.data.readableBytes == 24 else { return nil }
+        func word(_ i: Int) -> UInt64 { snapshot.data.getInteger(at: snapshot.data.readerIndex + i * 8, as: UInt64.self) ?? 0 }
         applied = Zxid(rawValue: Int64(bitPattern: word(0)))
         digest = word(1)
         count = word(2)

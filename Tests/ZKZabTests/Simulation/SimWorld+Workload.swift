@@ -1,10 +1,11 @@
+import NIOCore
 import ZKZab
 
 /// Clients: unique writes, and which of them were acknowledged.
 extension SimWorld {
-    func payloadKey(_ payload: [UInt8]) -> UInt64? {
-        guard payload.count == 8 else { return nil }
-        return payload.reduce(0) { $0 << 8 | UInt64($1) }
+    func payloadKey(_ payload: ByteBuffer) -> UInt64? {
+        guard payload.readableBytes == 8 else { return nil }
+        return payload.readableBytesView.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// A client sends a unique write to `id`; returns its key when the server took it.
