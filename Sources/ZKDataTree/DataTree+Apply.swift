@@ -44,14 +44,7 @@ extension DataTree {
             return deleteNode(t.path, zxid: header.zxid, sink: &sink)
         case .setData(let t):
             guard let node = nodes[t.path] else { return .error(.noNode) }
-            let delta = (t.data?.count ?? 0) - (node.data?.count ?? 0)
-            approximateDataSizeAdjust(delta)
-            node.data = t.data
-            quotaDataChanged(t.path, bytesDelta: delta)
-            node.stat.mtime = header.time
-            node.stat.mzxid = header.zxid
-            node.stat.version = t.version
-            watches.data.trigger(t.path, .nodeDataChanged, sink: &sink)
+            setNodeData(node, t.path, t.data, version: t.version, zxid: header.zxid, time: header.time, sink: &sink)
             return .setData(node.fullStat)
         case .setACL(let t):
             guard let node = nodes[t.path] else { return .error(.noNode) }
@@ -91,6 +84,19 @@ extension DataTree {
             }
         }
         return .multi(results)
+    }
+
+    /// Apache's DataTree.setData: new data with the size and quota accounting, the stat, and the data watches.
+    func setNodeData<S: WatchSink>(_ node: ZNode, _ path: String, _ data: [UInt8]?, version: Int32, zxid: Int64, time: Int64,
+                                   sink: inout S) {
+        let delta = (data?.count ?? 0) - (node.data?.count ?? 0)
+        approximateDataSizeAdjust(delta)
+        node.data = data
+        quotaDataChanged(path, bytesDelta: delta)
+        node.stat.mtime = time
+        node.stat.mzxid = zxid
+        node.stat.version = version
+        watches.data.trigger(path, .nodeDataChanged, sink: &sink)
     }
 
     func createNode<S: WatchSink>(

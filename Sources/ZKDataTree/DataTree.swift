@@ -80,14 +80,7 @@ public final class DataTree {
     /// does (DataTree.setData with version -1), through the accounting and watches of any data change.
     public func setConfigData<S: WatchSink>(_ data: [UInt8], zxid: Int64, time: Int64, sink: inout S) {
         guard let node = nodes[Self.configPath] else { return }
-        let delta = data.count - (node.data?.count ?? 0)
-        approximateDataSizeAdjust(delta)
-        node.data = data
-        quotaDataChanged(Self.configPath, bytesDelta: delta)
-        node.stat.mtime = time
-        node.stat.mzxid = zxid
-        node.stat.version = -1
-        watches.data.trigger(Self.configPath, .nodeDataChanged, sink: &sink)
+        setNodeData(node, Self.configPath, data, version: -1, zxid: zxid, time: time, sink: &sink)
     }
 
     func approximateDataSizeAdjust(_ delta: Int) { approximateDataSize += delta }

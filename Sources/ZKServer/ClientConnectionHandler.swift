@@ -61,9 +61,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // FrameDecoder's oversized or negative length: this connection only.
-        if let id { runtime.close(id) }
+        // FrameDecoder's oversized or negative length: this connection only. A registered one is closed by
+        // the runtime after the replies already made are written; closing it here too could drop them.
+        guard let id else { return context.close(promise: nil) }
+        runtime.close(id)
         runtime.flush()
-        context.close(promise: nil)
     }
 }

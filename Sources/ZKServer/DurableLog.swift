@@ -130,7 +130,7 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     }
 
     private func snapshotIfDue() {
-        guard !stopped, transactionsSinceSnapshot >= snapshotThreshold, !snapshotInFlight, let core else { return }
+        guard transactionsSinceSnapshot >= snapshotThreshold, !snapshotInFlight, let core else { return }
         takeSnapshot(core)
     }
 

@@ -234,10 +234,11 @@ extension ServerCore {
     }
 
     /// /zookeeper/config in an ensemble holds the membership (not a transaction: every member sets it, as
-    /// Apache's ZKDatabase.initConfigInZKDatabase does, with the config's version as mzxid: 0 when static).
-    public func setEnsembleConfig(_ text: String, version: Int64 = 0, now: Now) {
+    /// Apache's ZKDatabase.initConfigInZKDatabase does, with the config's version as mzxid: 0, as the
+    /// configuration is static).
+    public func setEnsembleConfig(_ text: String, now: Now) {
         var sink = OutputWatchSink(output: output)
-        tree.setConfigData(Array(text.utf8), zxid: version, time: now.wallMillis, sink: &sink)
+        tree.setConfigData(Array(text.utf8), zxid: 0, time: now.wallMillis, sink: &sink)
     }
 
     /// The session timeouts, for a learner's ping to the leader.

@@ -97,6 +97,7 @@ import ZKServerCore
         oversized.writeRepeatingByte(0, count: 64)
         try? feed(oversized)
         #expect(closed())
+        #expect(try replies().connected)  // the connect response made before it still went out
     }
 
     @Test func garbageBeforeTheHandshakeClosesTheConnection() throws {
