@@ -105,26 +105,27 @@ enum LineEditor {
 
     /// Completion runs inside libedit on the main thread; the lookup runs on the session's executor.
     static func fetchChildren(_ path: String) -> [String] {
-        guard let session else { return [] }
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        Task.detached {
-            box.value = await session.childrenForCompletion(path)
-            done.signal()
-        }
-        return done.wait(timeout: .now() + .seconds(2)) == .success ? box.value : []
+        fetch([]) { await $0.childrenForCompletion(path) }
     }
 
     static func fetchHasChildren(_ path: String) -> Bool {
-        guard let session else { return false }
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        Task.detached {
-            box.flag = await session.hasChildrenForCompletion(path)
-            done.signal()
-        }
-        return done.wait(timeout: .now() + .seconds(2)) == .success ? box.flag : false
+        fetch(false) { await $0.hasChildrenForCompletion(path) }
     }
 
-    final class ResultBox: @unchecked Sendable { var value: [String] = []; var flag = false }
+    /// Asks the session from libedit's synchronous completion callback, waiting at most 2 s (`fallback` then).
+    private static func fetch<T: Sendable>(_ fallback: T, _ ask: @escaping @Sendable (ShellSession) async -> T) -> T {
+        guard let session else { return fallback }
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox(fallback)
+        Task.detached {
+            box.value = await ask(session)
+            done.signal()
+        }
+        return done.wait(timeout: .now() + .seconds(2)) == .success ? box.value : fallback
+    }
+
+    final class ResultBox<T>: @unchecked Sendable {
+        var value: T
+        init(_ value: T) { self.value = value }
+    }
 }

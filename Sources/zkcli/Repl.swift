@@ -83,12 +83,9 @@ enum Repl {
             result.withLockedValue { $0 = outcome }
             Wakeup.post(Wakeup.commandDone)
         }
-        func printOutput() {
-            for (text, stream) in Wakeup.takeOutput() { writeAll(stream == .stdout ? STDOUT_FILENO : STDERR_FILENO, text) }
-        }
         while true {
             let (_, bytes) = Wakeup.wait(keyboard: false)
-            if bytes.contains(Wakeup.output) { printOutput() }
+            if bytes.contains(Wakeup.output) { Wakeup.flushOutput() }
             if bytes.contains(Wakeup.confirm) && !Confirmation.answerPending() {
                 task.cancel()
                 writeAll(STDERR_FILENO, "^C cancelled\n")
@@ -96,7 +93,7 @@ enum Repl {
             }
             if let outcome = result.withLockedValue({ $0 }) {
                 // What the command streamed just before it finished comes before its result.
-                printOutput()
+                Wakeup.flushOutput()
                 return outcome
             }
             if bytes.contains(Wakeup.interrupt) {
