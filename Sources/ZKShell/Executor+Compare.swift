@@ -7,13 +7,7 @@ extension Executor {
     func contents(_ root: String) async throws -> [String: (data: [UInt8], acl: [ACL])] {
         var nodes: [String: (data: [UInt8], acl: [ACL])] = [:]
         try await walk(root) { visit in
-            do {
-                let (data, _) = try await client.getData(visit.path, watch: false)
-                let (acl, _) = try await client.getACL(visit.path)
-                nodes[PathResolution.relative(visit.path, to: root)] = (data, acl)
-            } catch let error as ZooKeeperError where error.code == .noNode && visit.path != root {
-                return
-            }
+            if let node = try await dataAndACL(visit, root: root) { nodes[PathResolution.relative(visit.path, to: root)] = node }
         }
         return nodes
     }

@@ -38,6 +38,17 @@ extension Executor {
         }
     }
 
+    /// A visited node's data and ACL; nil when it vanished since the walk met it (the root must stay).
+    func dataAndACL(_ visit: Visit, root: String) async throws -> (data: [UInt8], acl: [ACL])? {
+        do {
+            let (data, _) = try await client.getData(visit.path, watch: false)
+            let (acl, _) = try await client.getACL(visit.path)
+            return (data, acl)
+        } catch let error as ZooKeeperError where error.code == .noNode && visit.path != root {
+            return nil
+        }
+    }
+
     /// The path and all its descendants in depth-first pre-order, siblings sorted.
     func subtree(_ root: String) async throws -> [String] {
         var result: [String] = []

@@ -20,15 +20,9 @@ extension Executor {
     func collect(_ root: String, command: String, replacement: [ACL]?) async throws -> [PortableNode] {
         var nodes: [PortableNode] = []
         try await walk(root) { visit in
-            guard visit.stat.ephemeralOwner == 0 else { return }
-            do {
-                let (data, _) = try await client.getData(visit.path, watch: false)
-                let (acl, _) = try await client.getACL(visit.path)
-                let kept = try Self.unredacted(acl, path: visit.path, command: command, replacement: replacement)
-                nodes.append(PortableNode(relativePath: PathResolution.relative(visit.path, to: root), data: data, acl: kept))
-            } catch let error as ZooKeeperError where error.code == .noNode && visit.path != root {
-                return
-            }
+            guard visit.stat.ephemeralOwner == 0, let (data, acl) = try await dataAndACL(visit, root: root) else { return }
+            let kept = try Self.unredacted(acl, path: visit.path, command: command, replacement: replacement)
+            nodes.append(PortableNode(relativePath: PathResolution.relative(visit.path, to: root), data: data, acl: kept))
         }
         return nodes
     }
