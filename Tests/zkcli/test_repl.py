@@ -26,6 +26,45 @@ def free_port():  # noqa: F811
         return s.getsockname()[1]
 
 
+class Shell:
+    """zkcli at a prompt in a tmux pane connected to `target` (a conftest Target, or host:port)."""
+
+    def __init__(self, target, home, env, height=40, args=()):
+        self.target = target
+        self.home = home
+        self.session = "zkcli-" + uuid.uuid4().hex[:8]
+        variables = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in env.items())
+        command = "env -i PATH=/usr/bin:/bin HOME=%s TERM=screen %s %s -server %s %s" % (
+            home, variables, ZKCLI, getattr(target, "hosts", target), " ".join(args))
+        # -u: the pane is UTF-8 whatever the test's own locale is.
+        subprocess.run(["tmux", "-u", "new-session", "-d", "-s", self.session, "-x", "250", "-y", str(height),
+                        command], check=True, timeout=10)
+
+    def keys(self, *keys):
+        subprocess.run(["tmux", "send-keys", "-t", self.session] + list(keys), check=True, timeout=10)
+
+    def literal(self, text):
+        subprocess.run(["tmux", "send-keys", "-l", "-t", self.session, text], check=True, timeout=10)
+
+    def screen(self, escapes=False):
+        return subprocess.run(["tmux", "capture-pane", "-t", self.session, "-p"] + (["-e"] if escapes else []),
+                              capture_output=True, timeout=10).stdout.decode("utf-8", "replace")
+
+    def wait_for(self, text, seconds=10):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if text in self.screen():
+                return
+            time.sleep(0.05)
+        raise AssertionError("%r not on screen:\n%s" % (text, self.screen()))
+
+    def alive(self):
+        return subprocess.run(["tmux", "has-session", "-t", self.session], capture_output=True).returncode == 0
+
+    def close(self):
+        subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True, timeout=10)
+
+
 @pytest.fixture
 def repl():
     if not shutil.which("tmux"):
@@ -38,7 +77,6 @@ def repl():
         f.write("tickTime=2000\ndataDir=%s/data\nclientPort=%d\nclientPortAddress=127.0.0.1\n" % (home, port))
     server = subprocess.Popen([ZKSERVER, os.path.join(home, "zoo.cfg")], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    session = "zkcli-" + uuid.uuid4().hex[:8]
     deadline = time.time() + 20
     while time.time() < deadline:
         try:
@@ -46,37 +84,13 @@ def repl():
             break
         except OSError:
             time.sleep(0.05)
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "40",
-                    "env HOME=%s %s -server 127.0.0.1:%d" % (home, ZKCLI, port)], check=True, timeout=10)
-
-    class Repl:
-        def keys(self, *keys):
-            subprocess.run(["tmux", "send-keys", "-t", session] + list(keys), check=True, timeout=10)
-
-        def screen(self):
-            return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True,
-                                  text=True, timeout=10).stdout
-
-        def wait_for(self, text, seconds=10):
-            deadline = time.time() + seconds
-            while time.time() < deadline:
-                if text in self.screen():
-                    return True
-                time.sleep(0.05)
-            raise AssertionError("%r not on screen:\n%s" % (text, self.screen()))
-
-        def alive(self):
-            return subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
-
-    r = Repl()
-    r.home = home
+    r = Shell("127.0.0.1:%d" % port, home, {"LANG": "C.UTF-8"})
     r.server = server
-    r.target = "127.0.0.1:%d" % port
     try:
         r.wait_for("(CONNECTED) /]")
         yield r
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        r.close()
         server.send_signal(signal.SIGCONT)
         server.kill()
         server.wait(10)
@@ -167,46 +181,6 @@ def test_watch_streams_while_typing(repl):
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zkcli_util import both, script, zkcli  # noqa: E402
-
-
-class Shell:
-    """zkcli at a prompt in a tmux pane connected to `target` (a conftest Target, or host:port)."""
-
-    def __init__(self, target, home, env, height=40, args=()):
-        self.target = target
-        self.home = home
-        self.session = "zkcli-" + uuid.uuid4().hex[:8]
-        variables = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in env.items())
-        command = "env -i PATH=/usr/bin:/bin HOME=%s TERM=screen %s %s -server %s %s" % (
-            home, variables, ZKCLI, getattr(target, "hosts", target), " ".join(args))
-        # -u: the pane is UTF-8 whatever the test's own locale is.
-        subprocess.run(["tmux", "-u", "new-session", "-d", "-s", self.session, "-x", "250", "-y", str(height),
-                        command], check=True, timeout=10)
-
-    def keys(self, *keys):
-        subprocess.run(["tmux", "send-keys", "-t", self.session] + list(keys), check=True, timeout=10)
-
-    def literal(self, text):
-        subprocess.run(["tmux", "send-keys", "-l", "-t", self.session, text], check=True, timeout=10)
-
-    def screen(self, escapes=False):
-        return subprocess.run(["tmux", "capture-pane", "-t", self.session, "-p"] + (["-e"] if escapes else []),
-                              capture_output=True, timeout=10).stdout.decode("utf-8", "replace")
-
-    def wait_for(self, text, seconds=10):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            if text in self.screen():
-                return
-            time.sleep(0.05)
-        raise AssertionError("%r not on screen:\n%s" % (text, self.screen()))
-
-    def prompt_line(self):
-        lines = [line for line in self.screen().splitlines() if line.startswith("[zk:")]
-        return lines[-1] if lines else ""
-
-    def close(self):
-        subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True, timeout=10)
 
 
 @pytest.fixture
