@@ -41,9 +41,12 @@ let package = Package(
         // Zab consensus as one pure peer: no I/O; NIOCore only for ByteBuffer, so log entries and snapshots
         // are the bytes the server logs and sends, not copies.
         .target(name: "ZKZab", dependencies: [nioCore], swiftSettings: serverStrict),
+        // One server as a pure state machine: the core and, in an ensemble, the Zab peer; events in, one
+        // ordered batch of effects out (NIOCore only for ByteBuffer).
+        .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
+        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: serverStrict),
@@ -52,6 +55,8 @@ let package = Package(
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         // Helpers every test target shares: loopback ports, temporary directories, hex.
         .target(name: "ZKTestSupport", dependencies: [nioCore], path: "Tests/ZKTestSupport", swiftSettings: strict),
+        // The simulators' clock, queue and randomness, shared by the Zab and the whole-server simulations.
+        .target(name: "ZKSimulation", path: "Tests/ZKSimulation", swiftSettings: strict),
         .testTarget(name: "ZKJuteTests", dependencies: ["ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
@@ -60,6 +65,7 @@ let package = Package(
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", nioCore], exclude: ["Traces"], swiftSettings: strict),
+        .testTarget(name: "ZKReplicaTests", dependencies: ["ZKReplica", "ZKServerCore", "ZKZab", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSimulation", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", "ZKSimulation", nioCore], exclude: ["Traces"], swiftSettings: strict),
     ]
 )

@@ -19,6 +19,13 @@ public struct Transaction: Sendable, Hashable {
         body.encode(into: &b)
         return b
     }
+
+    /// The transaction back from those bytes (a proposal a learner applies on commit).
+    public init(serialized bytes: ByteBuffer) throws {
+        var b = bytes
+        header = try TxnHeader(from: &b)
+        body = try TxnBody.decode(type: header.type, from: &b)
+    }
 }
 
 public indirect enum TxnBody: Sendable, Hashable {

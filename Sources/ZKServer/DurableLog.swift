@@ -8,7 +8,7 @@ import ZKStorage
 /// together in the next write + fsync, on the log thread. Snapshots are taken every `snapCount`-ish
 /// transactions (randomised as Apache does, so an ensemble's members do not all snapshot at once).
 /// Lives on the server's event loop except for the work it hands to its threads.
-final class DurableLog: TransactionLogSink, @unchecked Sendable {
+final class DurableLog: @unchecked Sendable {
     let eventLoop: any EventLoop
     let writer: LogFileWriter
     let snapshotDirectory: String
@@ -31,7 +31,6 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     var onDurable: (Int64) -> Void = { _ in }
     /// A snapshot file was written (an ensemble member hands it to its peer to trim the in-memory log).
     var onSnapshot: (_ zxid: Int64, _ bytes: ByteBuffer) -> Void = { _, _ in }
-    var afterCommit: () -> Void = {}
 
     init(eventLoop: any EventLoop, logDirectory: String, snapshotDirectory: String, forceSync: Bool, snapCount: Int) throws {
         self.eventLoop = eventLoop
@@ -54,10 +53,6 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
     func shutdownThreads() {
         try? logThread.syncShutdownGracefully()
         try? snapshotThread.syncShutdownGracefully()
-    }
-
-    func append(_ txn: Transaction, serialized: ByteBuffer) {
-        append(serialized: serialized, zxid: txn.zxid)
     }
 
     /// A transaction as serialized once by the core or received in a proposal: framed as it is.
@@ -87,7 +82,6 @@ final class DurableLog: TransactionLogSink, @unchecked Sendable {
                 onDurable(last)
                 snapshotIfDue()
                 commitIfNeeded()
-                afterCommit()
             case .failure(let error):
                 // Without a working log no write can be acknowledged; stop rather than lie.
                 fatalError("zkserver: transaction log write failed: \(error)")

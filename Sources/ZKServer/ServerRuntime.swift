@@ -1,53 +1,184 @@
 import NIOCore
 import NIOPosix
 import ZKDataTree
-import ZKJute
 import ZKProtocol
+import ZKReplica
 import ZKServerCore
 import ZKStorage
+import ZKZab
 
-/// Connects the core to sockets. Everything here runs on one event loop, so the core needs no locks;
-/// replies are gathered per connection and written with one flush per read batch.
-final class ServerRuntime: ServerOutput, @unchecked Sendable {
+/// The I/O shell around one `Replica`, standalone or in an ensemble: it hands the replica what the sockets,
+/// the log and the timers deliver, and carries out the effects the replica returns, in their order. It
+/// decides nothing. Everything runs on one event loop, so the replica needs no locks.
+final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     let eventLoop: any EventLoop
     let config: ZooConfig
     var environment: ServerEnvironment
-    private(set) var core: ServerCore!
+    let replica: Replica
+    /// The transaction log (always, outside some unit tests), and in an ensemble the peer sockets.
+    let durableLog: DurableLog?
+    let network: PeerNetwork?
     private var channels: [ConnectionID: any Channel] = [:]
-    private var pending: [ConnectionID: ByteBuffer] = [:]
-    private var toClose: Set<ConnectionID> = []
     private var connectionsPerHost: [String: Int] = [:]
     private var nextConnectionId: ConnectionID = 1
-    private var tickTask: RepeatedTask?
-    /// The transaction log, when the server persists (always, outside some unit tests).
-    let durableLog: DurableLog?
+    private var timers: [RepeatedTask] = []
 
-    init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, tree: DataTree,
-         restoredSessions: [Int64: Int32] = [:], durableLog: DurableLog?) {
+    init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, replica: Replica,
+         durableLog: DurableLog?, network: PeerNetwork? = nil) {
         self.eventLoop = eventLoop
         self.config = config
         self.environment = environment
+        self.replica = replica
         self.durableLog = durableLog
-        let now = SystemClock.now()
-        core = ServerCore(settings: config.serverSettings, tree: tree, output: self, now: now)
-        for (id, timeout) in restoredSessions.sorted(by: { $0.key < $1.key }) { core.restoreSession(id, timeout: timeout, now: now) }
-        if let durableLog {
-            core.logSink = durableLog
-            durableLog.core = core
-            durableLog.onDurable = { [unowned core] zxid in core?.logged(through: zxid) }
-            durableLog.afterCommit = { [unowned self] in flush() }
+        self.network = network
+        network?.delegate = self
+        durableLog?.core = replica.core
+        durableLog?.onDurable = { [unowned self] zxid in replica.persisted(through: zxid); flush() }
+        durableLog?.onSnapshot = { [unowned self] zxid, bytes in replica.snapshotWritten(zxid: zxid, bytes: bytes); flush() }
+    }
+
+    /// A standalone server on `tree`, memory only unless `durableLog` is given (unit tests).
+    convenience init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, tree: DataTree,
+                     durableLog: DurableLog?) {
+        let replica = Replica(serverSettings: config.serverSettings, tree: tree, sessions: [:], now: SystemClock.now(),
+                              memoryOnly: durableLog == nil)
+        self.init(eventLoop: eventLoop, config: config, environment: environment, replica: replica, durableLog: durableLog)
+    }
+
+    /// The session clock every half tick (at least 50 ms); in an ensemble also Zab's clock.
+    func startTicking(zabTickMillis: Int64?) {
+        let interval = Int64(max(50, min(Int(config.tickTime) / 2, 1000)))
+        every(interval) { $0.replica.tick(now: SystemClock.now()) }
+        if let zabTickMillis {
+            every(zabTickMillis) { runtime in
+                runtime.network?.tick()
+                runtime.replica.zabTick(now: SystemClock.now())
+            }
         }
     }
 
-    func startTicking() {
-        let interval = Int64(max(50, min(Int(config.tickTime) / 2, 1000)))
-        tickTask = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(interval), delay: .milliseconds(interval)) { [self] _ in
-            core.tick(now: SystemClock.now())
+    private func every(_ millis: Int64, _ body: @escaping (ServerRuntime) -> Void) {
+        timers.append(eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(millis), delay: .milliseconds(millis)) { [self] _ in
+            body(self)
+            flush()
+        })
+    }
+
+    func stopTicking() {
+        for timer in timers { timer.cancel() }
+        timers = []
+    }
+
+    // MARK: Inputs
+
+    /// A new socket; nil when the per-host connection limit refuses it.
+    func register(_ channel: any Channel) -> ConnectionID? {
+        let host = Self.host(of: channel.remoteAddress)
+        if config.maxClientCnxns > 0, connectionsPerHost[host, default: 0] >= config.maxClientCnxns { return nil }
+        connectionsPerHost[host, default: 0] += 1
+        let id = nextConnectionId
+        nextConnectionId += 1
+        channels[id] = channel
+        replica.connectionOpened(id, remoteHost: host, remotePort: channel.remoteAddress?.port ?? 0, now: SystemClock.now())
+        return id
+    }
+
+    func unregister(_ id: ConnectionID) {
+        guard let channel = channels.removeValue(forKey: id) else { return }
+        let host = Self.host(of: channel.remoteAddress)
+        connectionsPerHost[host, default: 1] -= 1
+        if connectionsPerHost[host] == 0 { connectionsPerHost[host] = nil }
+        replica.connectionClosed(id)
+    }
+
+    // Client input is flushed once per read batch, by the connection handler.
+    func receiveConnect(_ id: ConnectionID, _ request: ConnectRequest) { replica.connect(id, request, now: SystemClock.now()) }
+    func receive(_ id: ConnectionID, _ request: ClientRequest) { replica.request(id, request, now: SystemClock.now()) }
+    func close(_ id: ConnectionID) { replica.close(id) }
+
+    func answer(_ id: ConnectionID, _ word: FourLetterWord, argument: Int64?) {
+        if word == .dirs || word == .conf { refreshDirectorySizes() }
+        replica.fourLetterWord(id, word, argument: argument, environment: environment, now: SystemClock.now())
+    }
+
+    func peerNetwork(received message: PeerMessage, from peer: Int64) {
+        replica.received(message, from: peer, now: SystemClock.now())
+        flush()
+    }
+
+    func peerNetwork(lostLearnerConnection peer: Int64) {
+        replica.disconnected(peer)
+        flush()
+    }
+
+    // MARK: Effects
+
+    /// Carries out everything the replica has ready: storage and peer effects in order, then the clients'
+    /// bytes, each connection's in one write.
+    func flush() {
+        let ready = replica.takeReady()
+        guard !ready.isEmpty else { return }
+        for effect in ready.effects {
+            switch effect {
+            case .append(let entry):
+                durableLog?.append(serialized: entry.payload, zxid: entry.zxid.rawValue)
+            case .setAcceptedEpoch(let epoch): writeEpoch(EpochFile.accepted, epoch)
+            case .setCurrentEpoch(let epoch): writeEpoch(EpochFile.current, epoch)
+            case .rewrite(let zxid, let snapshot): rewrite(truncateAfter: zxid, snapshot: snapshot)
+            case .send(let message, let to): network?.send(message, to: to)
+            case .dropPeerConnection(let peer): network?.closeLearnerConnection(peer)
+            case .note(let line): FileDescriptorOutput.standardError("zkserver: \(line)\n")
+            }
+        }
+        durableLog?.commitIfNeeded()
+        network?.flush()
+        for (id, buffer) in ready.frames where !ready.closes.contains(id) { channels[id]?.writeAndFlush(buffer, promise: nil) }
+        for id in ready.closes {
+            guard let channel = channels[id] else { continue }
+            if let buffer = ready.frames[id] {
+                channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    private func writeEpoch(_ name: String, _ epoch: Int64) {
+        do {
+            try EpochFile.write(EnsembleSettings.epochDirectory(config.dataDir), name, epoch)
+        } catch {
+            // Zab's promises rest on these writes; without them this server must not take part.
+            fatalError("zkserver: cannot write to \(config.dataDir): \(error)")
+        }
+    }
+
+    /// TRUNC or SNAP: on the log thread, after every earlier write, drop the history that goes and put the
+    /// new base in place; then rebuild the state from disk for the replica.
+    private func rewrite(truncateAfter zxid: Int64?, snapshot: Snapshot?) {
+        guard let log = durableLog else { return }
+        let dataDir = config.dataDir + "/version-2", logDir = config.dataLogDir + "/version-2"
+        let extended = config.extendedTypesEnabled
+        log.exclusive { writer in
+            try writer.roll()
+            if let snapshot {
+                // Everything before goes: a snapshot from the leader replaces this server's history.
+                _ = try LogTruncation.truncate(logDirectory: logDir, snapshotDirectory: dataDir, after: -1)
+                try FileSystem.writeFileAtomically(dataDir + "/" + SnapshotFormat.fileName(zxid: snapshot.zxid.rawValue),
+                                                   directory: dataDir, snapshot.data)
+            } else if let zxid {
+                _ = try LogTruncation.truncate(logDirectory: logDir, snapshotDirectory: dataDir, after: zxid)
+            }
+            return try UncheckedBox(Recovery.recover(snapshotDirectory: dataDir, logDirectory: logDir, extendedTypesEnabled: extended))
+        } completion: { [self] result in
+            guard case .success(let box) = result else {
+                fatalError("zkserver: cannot rewrite the log in \(logDir): \(result)")
+            }
+            let state = box.value
+            replica.storageRewritten(nodes: state.tree.nodes, lastProcessedZxid: state.tree.lastProcessedZxid,
+                                     sessions: state.sessions, now: SystemClock.now())
             flush()
         }
     }
-
-    func stopTicking() { tickTask?.cancel() }
 
     /// dirs and conf report what the data dirs hold now (Apache sums the files of version-2/).
     func refreshDirectorySizes() {
@@ -58,111 +189,14 @@ final class ServerRuntime: ServerOutput, @unchecked Sendable {
         environment.dataLogSize = size(config.dataLogDir + "/version-2")
     }
 
-    // MARK: Connections
-
-    /// A new socket; nil when the per-host connection limit refuses it.
-    func register(_ channel: any Channel) -> ConnectionID? {
-        let host = Self.host(of: channel.remoteAddress)
-        if config.maxClientCnxns > 0, connectionsPerHost[host, default: 0] >= config.maxClientCnxns { return nil }
-        connectionsPerHost[host, default: 0] += 1
-        let id = nextConnectionId
-        nextConnectionId += 1
-        channels[id] = channel
-        core.connectionOpened(id, remoteHost: host, remotePort: channel.remoteAddress?.port ?? 0, now: SystemClock.now())
-        return id
-    }
-
-    func unregister(_ id: ConnectionID) {
-        guard let channel = channels.removeValue(forKey: id) else { return }
-        let host = Self.host(of: channel.remoteAddress)
-        connectionsPerHost[host, default: 1] -= 1
-        if connectionsPerHost[host] == 0 { connectionsPerHost[host] = nil }
-        pending[id] = nil
-        toClose.remove(id)
-        core.connectionClosed(id)
-    }
-
-    // MARK: Client input
-
-    func receiveConnect(_ id: ConnectionID, _ request: ConnectRequest) {
-        core.receiveConnect(id, request, now: SystemClock.now())
-    }
-
-    func receive(_ id: ConnectionID, _ request: ClientRequest) {
-        core.receive(id, request, now: SystemClock.now())
-    }
-
-    /// A four-letter word: its text, then the connection closes (as Apache's NettyServerCnxn does).
-    func answer(_ id: ConnectionID, _ word: FourLetterWord, argument: Int64?) {
-        if word == .dirs || word == .conf { refreshDirectorySizes() }
-        sendText(id, core.fourLetterWord(word, argument: argument, environment: environment, now: SystemClock.now()))
-    }
-
     static func host(of address: SocketAddress?) -> String {
         guard let address else { return "unknown" }
         return address.ipAddress ?? "unknown"
     }
+}
 
-    // MARK: ServerOutput
-
-    private func withBuffer(_ id: ConnectionID, _ body: (inout ByteBuffer) -> Void) {
-        guard let channel = channels[id] else { return }
-        if pending[id] == nil { pending[id] = channel.allocator.buffer(capacity: 512) }
-        body(&pending[id]!)
-    }
-
-    func send<R: JuteEncodable>(_ connection: ConnectionID, _ header: ReplyHeader, _ record: R) {
-        withBuffer(connection) { $0.writeFrame { b in header.encode(into: &b); record.encode(into: &b) } }
-    }
-
-    func send(_ connection: ConnectionID, _ header: ReplyHeader) {
-        withBuffer(connection) { $0.writeFrame { b in header.encode(into: &b) } }
-    }
-
-    func sendConnectResponse(_ connection: ConnectionID, _ response: ConnectResponse) {
-        withBuffer(connection) { $0.writeFrame { b in response.encode(into: &b) } }
-    }
-
-    func sendEvent(_ connection: ConnectionID, _ event: WatcherEvent) {
-        // 3.8 sends notifications with zxid -1.
-        withBuffer(connection) { $0.writeFrame { b in
-            ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: 0).encode(into: &b)
-            event.encode(into: &b)
-        } }
-    }
-
-    func close(_ connection: ConnectionID) {
-        guard channels[connection] != nil else { return }
-        toClose.insert(connection)
-    }
-
-    func sendText(_ connection: ConnectionID, _ text: String) {
-        withBuffer(connection) { $0.writeString(text) }
-        close(connection)
-    }
-
-    /// Writes everything gathered since the last flush, then closes the connections marked for closing.
-    func flush() {
-        durableLog?.commitIfNeeded()
-        if !pending.isEmpty {
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            for (id, buffer) in batch {
-                guard let channel = channels[id] else { continue }
-                if toClose.contains(id) { continue }
-                channel.writeAndFlush(buffer, promise: nil)
-            }
-            for id in toClose {
-                guard let channel = channels[id] else { continue }
-                if let buffer = batch[id] {
-                    channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
-                } else {
-                    channel.close(promise: nil)
-                }
-            }
-        } else {
-            for id in toClose { channels[id]?.close(promise: nil) }
-        }
-        toClose.removeAll()
-    }
+/// Carries a value that is handed from the log thread to the event loop and used only there.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

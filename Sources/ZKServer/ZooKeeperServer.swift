@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import ZKDataTree
+import ZKReplica
 import ZKServerCore
 import ZKStorage
 
@@ -10,11 +11,9 @@ public final class ZooKeeperServer: @unchecked Sendable {
     let runtime: ServerRuntime
     private var channel: (any Channel)?
     private var purgeTask: RepeatedTask?
-    private var memberTick: RepeatedTask?
     public private(set) var config: ZooConfig
     /// Set when zoo.cfg describes an ensemble.
-    let member: QuorumMember?
-    let network: PeerNetwork?
+    let ensemble: EnsembleSettings?
 
     /// What recovery found and repaired, for the start-up log.
     public private(set) var recoveryNotes: [String] = []
@@ -27,6 +26,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
         let ensemble = try EnsembleSettings.from(config, myIdText: myIdText)
         if let ensemble { config.serverId = ensemble.myId }
         self.config = config
+        self.ensemble = ensemble
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var env = environment
         env.clientPort = config.clientPort
@@ -44,21 +44,17 @@ public final class ZooKeeperServer: @unchecked Sendable {
             if state.replayed > 0 { recoveryNotes.append("replayed \(state.replayed) transactions to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16))") }
             let log = try DurableLog(eventLoop: loop, logDirectory: logDirectory, snapshotDirectory: snapshotDirectory,
                                      forceSync: config.forceSync, snapCount: config.snapCount)
-            runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, tree: state.tree,
-                                    restoredSessions: state.sessions, durableLog: log)
+            let now = SystemClock.now()
             if let ensemble {
-                let network = PeerNetwork(eventLoop: loop, settings: ensemble)
-                let (peer, epochNotes) = try QuorumMember.recoveredPeer(settings: ensemble, dataDir: config.dataDir, recovered: state)
+                let (peer, epochNotes) = try ensemble.recoveredPeer(dataDir: config.dataDir, recovered: state)
                 recoveryNotes += epochNotes
-                let member = QuorumMember(settings: ensemble, config: config, core: runtime.core, log: log, network: network,
-                                          eventLoop: loop, peer: peer)
-                let runtime = self.runtime
-                member.afterDrive = { runtime.flush() }
-                self.network = network
-                self.member = member
+                let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions,
+                                      settings: ensemble.replicaSettings(config), peer: peer, now: now)
+                runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, replica: replica, durableLog: log,
+                                        network: PeerNetwork(eventLoop: loop, settings: ensemble))
             } else {
-                network = nil
-                member = nil
+                let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions, now: now)
+                runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, replica: replica, durableLog: log)
             }
         } catch {
             try? group.syncShutdownGracefully()
@@ -82,13 +78,9 @@ public final class ZooKeeperServer: @unchecked Sendable {
                 }
             }
         channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
-        try await runtime.eventLoop.submit { runtime.startTicking() }.get()
-        if let network, let member, let interval = member.settings.subTickMillis as Int64? {
-            try await network.start()
-            memberTick = runtime.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(interval)) { _ in
-                member.tick()
-            }
-        }
+        if let network = runtime.network { try await network.start() }
+        let zabTick = ensemble?.subTickMillis
+        try await runtime.eventLoop.submit { runtime.startTicking(zabTickMillis: zabTick) }.get()
         if config.autopurgePurgeInterval > 0, let log = runtime.durableLog {
             let hours = TimeAmount.hours(Int64(config.autopurgePurgeInterval))
             let logDirectory = config.dataLogDir + "/version-2"
@@ -102,8 +94,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
     public func shutdown() async throws {
         let runtime = self.runtime
         try? await runtime.eventLoop.submit { runtime.stopTicking() }.get()
-        memberTick?.cancel()
-        if let network { try? await runtime.eventLoop.submit { network.shutdown() }.get() }
+        if let network = runtime.network { try? await runtime.eventLoop.submit { network.shutdown() }.get() }
         purgeTask?.cancel()
         try await channel?.close()
         // The log's threads hand their results to the event loop: they stop while it still runs.

@@ -50,6 +50,7 @@ extension ServerCore {
 
     /// The text a four-letter word answers; the connection closes after it. `argument`: stmk's mask.
     public func fourLetterWord(_ word: FourLetterWord, argument: Int64? = nil, environment env: ServerEnvironment, now: Now) -> String {
+        lastNow = now
         guard env.isEnabled(word) else { return "\(word.rawValue) is not executed because it is not in the whitelist.\n" }
         if !role.isServing && Self.needsServingServer.contains(word) {
             return "This ZooKeeper instance is not currently serving requests\n"
@@ -227,7 +228,7 @@ extension ServerCore {
             metrics += [("learners", "\(status.learners)"), ("synced_followers", "\(status.syncedFollowers)"),
                         ("synced_non_voting_followers", "0"), ("synced_observers", "\(status.syncedObservers)"),
                         ("pending_syncs", "\(leaderState?.pendingSyncs.values.reduce(0) { $0 + $1.count } ?? 0)"),
-                        ("leader_uptime", "\(status.leaderUptimeMillis)"),
+                        ("leader_uptime", "\(leaderSince.map { lastNow.monotonicMillis - $0.monotonicMillis } ?? 0)"),
                         ("last_proposal_size", "\(stats.lastProposalSize)"), ("min_proposal_size", "\(stats.minProposalSize)"),
                         ("max_proposal_size", "\(stats.maxProposalSize)")]
         }

@@ -1,3 +1,4 @@
+import DequeModule
 import ZKProtocol
 
 /// The state only one role keeps. `ServerCore.roleState` holds the current role's and is replaced whole on
@@ -24,6 +25,8 @@ final class LeaderState {
 final class LearnerState {
     /// Local requests forwarded to the leader, answered when their transaction commits.
     var forwardedOrigins: [ForwardedKey: TxnOrigin] = [:]
+    /// The syncs among them, oldest first: the leader answers them in order.
+    var forwardedSyncs = Deque<(ForwardedKey, path: String)>()
     /// Resumed sessions waiting for the leader's REVALIDATE answer before their connect response.
     var pendingRevalidations: [Int64: (ConnectionID, ConnectResponse)] = [:]
     /// Sessions this member's clients used since the last report to the leader.

@@ -25,10 +25,23 @@ struct PendingTxn {
     var origin: TxnOrigin
 }
 
-/// A connection's requests held back to keep its replies in order behind its own pending writes.
+/// A connection's requests held back to keep its replies in request order behind its own pending ones.
 enum Deferred {
-    case write(zxid: Int64)
+    /// A write (or a learner's forwarded closeSession) waiting for its commit.
+    case write
+    /// A learner's sync waiting for the leader's answer.
+    case sync
+    /// A request that finished while one before it still waits: its answer, held until then.
+    case answered(Answer)
+    /// A read that arrived behind pending ones.
     case request(ClientRequest)
+}
+
+/// What a finished request answers.
+enum Answer {
+    case write(xid: Int32, op: OpCode, ops: [MultiOp], result: TxnResult)
+    case closeSession(xid: Int32)
+    case sync(xid: Int32, path: String)
 }
 
 extension ServerCore {
@@ -44,8 +57,8 @@ extension ServerCore {
         // The sink may refuse it and end this leadership (the zxid counter ran out): then nobody waits for it.
         guard role.isServing else { return }
         pendingTxns.append(PendingTxn(txn: txn, origin: origin))
-        if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }
-        if case .closeSession(let connection, _) = origin { deferred[connection, default: []].append(.write(zxid: zxid)) }
+        if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write) }
+        if case .closeSession(let connection, _) = origin { deferred[connection, default: []].append(.write) }
     }
 
     func nextZxid() -> Int64 {
@@ -79,30 +92,60 @@ extension ServerCore {
             // The session lives on another member now; this old connection goes (Apache closes it unanswered).
             closeConnection(id)
         case .reply(let id, let xid, let op, let ops):
-            replyToWrite(id, xid: xid, op: op, ops: ops, result: result)
-            finishDeferredWrite(id)
+            finished(id, .write(xid: xid, op: op, ops: ops, result: result))
         case .connect(let id, let response):
             send(id, connectResponse: response)
         case .closeSession(let id, let xid):
-            reply(id, xid: xid, .ok)
-            closeConnection(id)
-            finishDeferredWrite(id)
+            finished(id, .closeSession(xid: xid))
         case .expire(let sessionId):
             if let connection = sessionConnections.removeValue(forKey: sessionId) { closeConnection(connection) }
         }
     }
 
-    /// Pops the write just answered and runs the reads that waited behind it, up to the next write.
-    func finishDeferredWrite(_ id: ConnectionID) {
-        // Mutated in place through the index: copying the queue out and back would copy it on every write.
-        guard let index = deferred.index(forKey: id), !deferred.values[index].isEmpty else { return }
-        if case .write = deferred.values[index][0] { deferred.values[index].removeFirst() }
-        var ready: [ClientRequest] = []
-        while let head = deferred.values[index].first, case .request(let request) = head {
-            ready.append(request)
-            deferred.values[index].removeFirst()
+    /// A request of this connection is done. Its answer goes out now if nothing before it still waits, and
+    /// so do the answers and reads held behind it; otherwise it is held in its place. (Only a learner holds
+    /// answers: a batch of commits can carry a write sent after a sync the leader answers after that batch.)
+    func finished(_ id: ConnectionID, _ answer: Answer) {
+        let isSync: Bool
+        if case .sync = answer { isSync = true } else { isSync = false }
+        guard let position = deferred[id]?.firstIndex(where: { entry in
+            switch entry {
+            case .write: return !isSync
+            case .sync: return isSync
+            case .answered, .request: return false
+            }
+        }) else { return deliver(id, answer) }
+        guard position == 0 else {
+            deferred[id]![position] = .answered(answer)
+            return
         }
-        for request in ready { dispatch(id, request, now: lastNow) }
+        deferred[id]!.removeFirst()
+        deliver(id, answer)
+        // Mutated in place through the subscript: copying the queue out and back would copy it on every write.
+        while let head = deferred[id]?.first {
+            switch head {
+            case .answered(let held):
+                deferred[id]!.removeFirst()
+                deliver(id, held)
+            case .request(let request):
+                deferred[id]!.removeFirst()
+                dispatch(id, request, now: lastNow)
+            case .write, .sync:
+                return
+            }
+        }
+    }
+
+    private func deliver(_ id: ConnectionID, _ answer: Answer) {
+        switch answer {
+        case .write(let xid, let op, let ops, let result):
+            replyToWrite(id, xid: xid, op: op, ops: ops, result: result)
+        case .closeSession(let xid):
+            reply(id, xid: xid, .ok)
+            closeConnection(id)
+        case .sync(let xid, let path):
+            reply(id, xid: xid, SyncResponse(path: path))
+        }
     }
 
     func replyToWrite(_ id: ConnectionID, xid: Int32, op: OpCode, ops: [MultiOp], result: TxnResult) {

@@ -107,9 +107,15 @@ extension ServerCore {
                  origin: TxnOrigin) {
         let forwarded = ForwardedRequest(sessionId: connection.sessionId, request: request, sessionTimeout: sessionTimeout,
                                          authIds: connection.authIds)
-        learnerState?.forwardedOrigins[ForwardedKey(sessionId: connection.sessionId, cxid: request.xid)] = origin
+        let key = ForwardedKey(sessionId: connection.sessionId, cxid: request.xid)
+        learnerState?.forwardedOrigins[key] = origin
+        if case .sync(let sync) = request.body { learnerState?.forwardedSyncs.append((key, sync.path)) }
         // Later reads of this connection wait behind the reply (a new session has no reads yet).
-        if case .connect = origin {} else { deferred[id, default: []].append(.write(zxid: -1)) }
+        if case .sync = request.body {
+            deferred[id, default: []].append(.sync)
+        } else if case .connect = origin {} else {
+            deferred[id, default: []].append(.write)
+        }
         replication?.forwardToLeader(forwarded)
     }
 
@@ -190,14 +196,7 @@ extension ServerCore {
     /// A transaction the ensemble committed, in zxid order. On the leader it is the next of its own
     /// proposals; on a learner, the reply goes to the local client whose request it was, if any.
     public func committed(_ txn: Transaction) {
-        if let first = pendingTxns.first, first.txn.zxid == txn.zxid {
-            pendingTxns.removeFirst()
-            applyCommitted(first.txn, origin: first.origin)
-            if let syncs = leaderState?.pendingSyncs.removeValue(forKey: txn.zxid) {
-                for (peer, request) in syncs { replication?.syncAnswered(request, to: peer) }
-            }
-            return
-        }
+        if committedOwnProposal(txn.zxid) { return }
         let key = ForwardedKey(sessionId: txn.header.clientId, cxid: txn.header.cxid)
         let origin = learnerState?.forwardedOrigins.removeValue(forKey: key) ?? .none
         switch txn.body {
@@ -210,13 +209,24 @@ extension ServerCore {
         applyCommitted(txn, origin: origin)
     }
 
-    /// Learner: the leader answered this sync; the client hears "OK" after everything before it.
-    public func syncAnswered(sessionId: Int64, cxid: Int32, path: String) {
-        guard case .reply(let id, let xid, _, _)? = learnerState?.forwardedOrigins.removeValue(forKey: ForwardedKey(sessionId: sessionId, cxid: cxid)) else {
-            return
+    /// Leader: its own proposal `zxid` committed, applied from the transaction it prepared (nothing is
+    /// decoded). false when `zxid` is not the oldest of its proposals.
+    public func committedOwnProposal(_ zxid: Int64) -> Bool {
+        guard let first = pendingTxns.first, first.txn.zxid == zxid else { return false }
+        pendingTxns.removeFirst()
+        applyCommitted(first.txn, origin: first.origin)
+        if let syncs = leaderState?.pendingSyncs.removeValue(forKey: zxid) {
+            for (peer, request) in syncs { replication?.syncAnswered(request, to: peer) }
         }
-        reply(id, xid: xid, SyncResponse(path: path))
-        finishDeferredWrite(id)
+        return true
+    }
+
+    /// Learner: the leader answered the oldest sync this learner forwarded (its SYNC packet names none); the
+    /// client hears "OK" after everything before it.
+    public func forwardedSyncAnswered() {
+        guard let state = learnerState, let (key, path) = state.forwardedSyncs.popFirst(),
+              case .reply(let id, let xid, _, _)? = state.forwardedOrigins.removeValue(forKey: key) else { return }
+        finished(id, .sync(xid: xid, path: path))
     }
 }
 
@@ -230,6 +240,7 @@ extension ServerCore {
         for (id, timeout) in restored.sorted(by: { $0.key < $1.key }) { sessions.add(id, timeout: timeout, now: now.monotonicMillis) }
         pendingTxns = []
         learnerState?.forwardedOrigins = [:]
+        learnerState?.forwardedSyncs = []
         leaderState?.pendingSyncs = [:]
     }
 
@@ -253,7 +264,6 @@ public struct EnsembleStatus: Sendable, Hashable {
     public var learners = 0
     public var syncedFollowers = 0
     public var syncedObservers = 0
-    public var leaderUptimeMillis: Int64 = 0
     /// What conf adds for a member: initLimit … peerType, then `membership:` and QuorumVerifier's text.
     public var confSection = ""
 

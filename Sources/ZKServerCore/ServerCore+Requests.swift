@@ -17,8 +17,11 @@ extension ServerCore {
         learnerState?.touchedSessions.insert(connection.sessionId)
         lastNow = now
         // Replies go out in request order: a read waits behind this connection's pending writes, while
-        // writes are prepared at once so that they share the next group commit.
-        if deferred[id]?.isEmpty == false && !request.isWrite {
+        // writes are prepared at once so that they share the next group commit. A learner's sync goes to the
+        // leader at once too, in order with the writes (as Apache's FollowerRequestProcessor sends it): held
+        // back, a write sent after it would be answered first.
+        let forwardedAtOnce = request.isWrite || (request.opCode == .sync && role.isLearner)
+        if deferred[id]?.isEmpty == false && !forwardedAtOnce {
             deferred[id]!.append(.request(request))
             return
         }

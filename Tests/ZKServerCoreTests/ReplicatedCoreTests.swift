@@ -50,11 +50,7 @@ final class TwoCoreEnsemble: ReplicationChannel, TransactionLogSink {
             leader.core.committed(txn)
             follower.core.committed(txn)
         }
-        for (request, _) in syncs {
-            if case .sync(let r) = request.request.body {
-                follower.core.syncAnswered(sessionId: request.sessionId, cxid: request.cxid, path: r.path)
-            }
-        }
+        for _ in syncs { follower.core.forwardedSyncAnswered() }
         syncs = []
     }
 }

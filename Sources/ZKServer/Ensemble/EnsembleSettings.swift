@@ -1,3 +1,5 @@
+import ZKReplica
+import ZKStorage
 import ZKZab
 
 /// A replicated server's view of its ensemble, from zoo.cfg's server.N lines and dataDir/myid.
@@ -58,4 +60,49 @@ struct EnsembleSettings: Sendable {
         return Int((millis + subTickMillis - 1) / subTickMillis)
     }
     var isObserver: Bool { zab.learnerType == .observer }
+}
+
+extension EnsembleSettings {
+    /// What the pure replica needs of this: its ids, Zab's timing and the texts it reports.
+    func replicaSettings(_ config: ZooConfig) -> ReplicaSettings {
+        let me = self.me
+        let confSection = """
+            initLimit=\(config.initLimit)
+            syncLimit=\(config.syncLimit)
+            electionAlg=3
+            electionPort=\(me.electionPort)
+            quorumPort=\(me.quorumPort)
+            peerType=\(isObserver ? 1 : 0)
+            membership: \n\(configText)
+
+            """
+        return ReplicaSettings(myId: myId, zab: zab, configText: configText, confSection: confSection,
+                               readOnlyModeEnabled: config.readOnlyModeEnabled, readOnlyAfterTicks: readOnlyAfterTicks)
+    }
+
+    /// Where Apache keeps acceptedEpoch and currentEpoch: FileTxnSnapLog's snapshot directory.
+    static func epochDirectory(_ dataDir: String) -> String { dataDir + "/version-2" }
+
+    /// The Zab peer as recovery left it, and what loading the epoch files did. Disk state a peer cannot start
+    /// from is an error that names the files, never a trap.
+    func recoveredPeer(dataDir: String, recovered: Recovery.State) throws -> (peer: ZabPeer, notes: [String]) {
+        let directory = Self.epochDirectory(dataDir)
+        let lastZxid = max(recovered.tree.lastProcessedZxid, recovered.logTail.last?.zxid ?? 0)
+        let epochs = try EpochFile.load(directory: directory, legacyDirectory: dataDir, lastZxid: lastZxid)
+        var snapshot: Snapshot?
+        if let path = recovered.snapshotPath {
+            snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: try FileSystem.readFile(path))
+        }
+        let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: $0.serialized()) }
+        // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; the larger
+        // promise is the one kept.
+        let state = PersistentState(acceptedEpoch: max(epochs.accepted, epochs.current), currentEpoch: epochs.current,
+                                    snapshot: snapshot, log: entries)
+        do {
+            return (try ZabPeer(config: zab, state: state), epochs.notes)
+        } catch {
+            throw Recovery.Failure(file: "\(directory)/\(EpochFile.accepted), \(EpochFile.current) and the logs in \(directory)",
+                                   reason: "\(error)")
+        }
+    }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import ZKJute
 import ZKProtocol
+import ZKReplica
 import ZKZab
 
 /// What the network hands to the member that owns it; called on the server's event loop.

@@ -2,23 +2,8 @@ import NIOCore
 import ZKDataTree
 import ZKJute
 import ZKProtocol
+import ZKReplica
 import ZKZab
-
-/// What members say to each other: Zab's own messages, plus the packets consensus does not model but the
-/// servers need (Apache's REQUEST, SYNC and the session list a learner puts in its PING).
-enum PeerMessage: Sendable {
-    case zab(ZabMessage)
-    /// Learner → leader: a client's request.
-    case request(ForwardedRequest)
-    /// Leader → learner: the oldest sync this learner forwarded is answered.
-    case syncAnswered
-    /// Learner → leader: a client resumed this session on the learner (REVALIDATE).
-    case revalidate(RevalidateRequest)
-    /// Leader → learner: the answer to REVALIDATE.
-    case revalidated(RevalidateReply)
-    /// Learner → leader: a ping, with the sessions its clients kept alive.
-    case learnerPing(ZKZab.Zxid, [SessionTouch])
-}
 
 /// PeerMessage ↔ Apache's bytes: election notifications and QuorumPackets, as Apache 3.8 lays them out
 /// (docs/formats/peer-wire.md). One deviation: SNAP carries the snapshot in the packet's data instead of
@@ -139,15 +124,5 @@ enum PeerWire {
         } catch let error as JuteError {
             throw Malformed(description: "\(type): \(error)")
         }
-    }
-}
-
-/// A log entry's payload: the transaction as Apache's PROPOSAL data and log entries hold it (TxnHeader,
-/// then the record).
-enum TxnPayload {
-    static func decode(_ bytes: ByteBuffer) throws -> Transaction {
-        var b = bytes
-        let header = try TxnHeader(from: &b)
-        return Transaction(header: header, body: try TxnBody.decode(type: header.type, from: &b))
     }
 }

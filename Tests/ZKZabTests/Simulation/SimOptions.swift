@@ -1,3 +1,5 @@
+import ZKSimulation
+
 /// The shape of one simulated run; `random(seed:)` varies it per seed.
 struct SimOptions: CustomStringConvertible {
     var participants = 3

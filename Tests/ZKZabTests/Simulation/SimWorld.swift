@@ -1,3 +1,4 @@
+import ZKSimulation
 import ZKZab
 
 /// A deterministic, single-threaded world: servers running the real `ZabPeer`, a network that delays,
@@ -8,7 +9,7 @@ final class SimWorld {
     let seed: UInt64
     var options: SimOptions
     var rng: SimRandom
-    var queue = EventQueue()
+    var queue = EventQueue<SimEvent>()
     var now = 0
     var nodes: [PeerID: SimNode] = [:]
     let ids: [PeerID]

@@ -1,11 +1,11 @@
 /// SplitMix64: a small, fast, seedable generator. The simulation's only source of randomness, so one
 /// seed reproduces a run exactly.
-struct SimRandom {
+public struct SimRandom {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,21 +14,21 @@ struct SimRandom {
     }
 
     /// Uniform in 0..<bound (bound > 0).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)
         return Int(next() % UInt64(bound))
     }
 
-    mutating func range(_ r: ClosedRange<Int>) -> Int { r.lowerBound + below(r.count) }
+    public mutating func range(_ r: ClosedRange<Int>) -> Int { r.lowerBound + below(r.count) }
 
-    mutating func chance(_ p: Double) -> Bool {
+    public mutating func chance(_ p: Double) -> Bool {
         guard p > 0 else { return false }
         return Double(next() >> 11) / Double(1 << 53) < p
     }
 
-    mutating func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[below(items.count)] }
 
-    mutating func shuffled<T>(_ items: [T]) -> [T] {
+    public mutating func shuffled<T>(_ items: [T]) -> [T] {
         var result = items
         for i in stride(from: result.count - 1, to: 0, by: -1) { result.swapAt(i, below(i + 1)) }
         return result

@@ -1,0 +1,195 @@
+import NIOCore
+import ZKDataTree
+import ZKProtocol
+import ZKServerCore
+import ZKZab
+
+extension Replica {
+    // MARK: Peers
+
+    /// A message from another member, in the order its connection delivered it.
+    public func received(_ message: PeerMessage, from sender: Int64, now: Now) {
+        guard peer != nil else { return }
+        lastNow = now
+        switch message {
+        case .zab(let zab):
+            peer!.step(zab, from: sender)
+        case .request(let forwarded):
+            core.receiveForwarded(forwarded, from: sender, now: now)
+        case .syncAnswered:
+            core.forwardedSyncAnswered()
+        case .revalidate(let request):
+            core.sessionRevalidated(request.sessionId, timeout: request.timeout, from: sender, now: now)
+            let valid = core.sessions.isLive(request.sessionId)
+            effects.append(.send(.revalidated(RevalidateReply(sessionId: request.sessionId, valid: valid)), to: sender))
+        case .revalidated(let reply):
+            core.revalidated(reply.sessionId, valid: reply.valid)
+        case .learnerPing(let zxid, let sessions):
+            // A learner's ping carries the sessions its clients kept alive (Apache's Learner.ping).
+            core.touchSessions(sessions.map(\.sessionId), now: now)
+            peer!.step(.ping(zxid), from: sender)
+        }
+        advance()
+    }
+
+    /// The quorum connection to `member` broke.
+    public func disconnected(_ member: Int64) {
+        guard peer != nil else { return }
+        peer!.disconnected(member)
+        advance()
+    }
+
+    // MARK: Carrying Zab's Ready into effects and the core
+
+    /// Turns what Zab has ready into effects, applying commits to the core as it goes (applying is memory
+    /// only: the log already holds them). A commit can make the core propose again; the loop takes that too,
+    /// so nothing re-enters the core while it is running.
+    func advance() {
+        guard peer != nil else { return }
+        repeat {
+            while !rewriting, let (ready, next) = nextReady() {
+                guard runStorage(ready, from: next) else { return }
+                for outgoing in ready.messages { send(outgoing) }
+                apply(ready.committed)
+                for event in ready.events { handle(event) }
+            }
+            while localSyncAnswers > 0 {
+                localSyncAnswers -= 1
+                core.forwardedSyncAnswered()
+            }
+        } while !rewriting && peer!.hasReady
+    }
+
+    private func nextReady() -> (Ready, Int)? {
+        if let held {
+            self.held = nil
+            return held
+        }
+        return peer!.hasReady ? (peer!.takeReady(), 0) : nil
+    }
+
+    /// false when a rewrite must finish first; the rest of `ready` waits in `held`.
+    private func runStorage(_ ready: Ready, from start: Int) -> Bool {
+        var index = start
+        while index < ready.storage.count {
+            let op = ready.storage[index]
+            index += 1
+            switch op {
+            case .append(let entry):
+                effects.append(.append(entry))
+                if faults.contains(.acknowledgeBeforeDurable) { peer!.persisted(through: entry.zxid) }
+            case .setAcceptedEpoch(let epoch):
+                effects.append(.setAcceptedEpoch(epoch))
+            case .setCurrentEpoch(let epoch):
+                effects.append(.setCurrentEpoch(epoch))
+            case .truncate(let zxid):
+                effects.append(.rewrite(truncateAfter: zxid.rawValue, snapshot: nil))
+                rewriting = true
+            case .installSnapshot(let snapshot):
+                effects.append(.rewrite(truncateAfter: nil, snapshot: snapshot))
+                rewriting = true
+            }
+            if rewriting {
+                held = (ready, index)
+                return false
+            }
+        }
+        return true
+    }
+
+    private func send(_ outgoing: Outgoing) {
+        if case .ping(let zxid) = outgoing.message, outgoing.to == peer!.leader, outgoing.to != peer!.id {
+            let touches = core.takeTouchedSessions().compactMap { id in
+                core.sessionTimeout(id).map { SessionTouch(sessionId: id, timeout: $0) }
+            }
+            effects.append(.send(.learnerPing(zxid, touches), to: outgoing.to))
+        } else {
+            effects.append(.send(.zab(outgoing.message), to: outgoing.to))
+        }
+    }
+
+    private func apply(_ entries: [LogEntry]) {
+        let outOfOrder = faults.contains(.applyOutOfOrder) && entries.count > 1
+        for entry in outOfOrder ? entries.reversed() : entries {
+            let zxid = entry.zxid.rawValue
+            // Recovery already applied what this server had logged; Zab hands those out again once synced.
+            guard zxid > core.lastProcessedZxid || outOfOrder else { continue }
+            if core.committedOwnProposal(zxid) { continue }
+            do {
+                core.committed(try Transaction(serialized: entry.payload))
+            } catch {
+                fatalError("zkserver: undecodable committed transaction \(entry.zxid): \(error)")
+            }
+        }
+    }
+
+    private func handle(_ event: ZabEvent) {
+        // Role changes are rare and are what an operator needs to follow an ensemble (Apache logs them too).
+        effects.append(.note("\(event) (zxid 0x\(String(peer!.lastLogged.rawValue, radix: 16)))"))
+        switch event {
+        case .leading(let epoch):
+            notServingSince = nil
+            core.becomeLeader(epoch: epoch, now: lastNow)
+        case .following:
+            notServingSince = nil
+            core.becomeLearner(observer: settings!.isObserver)
+        case .stateChanged(.looking), .stopped:
+            if core.role != .readOnly {
+                core.stopServing()
+                notServingSince = notServingSince ?? peer!.now
+            }
+            for id in settings!.others { effects.append(.dropPeerConnection(id)) }
+        case .stateChanged:
+            break
+        }
+    }
+}
+
+extension Replica: ReplicationChannel {
+    public func forwardToLeader(_ request: ForwardedRequest) {
+        guard let leader = peer?.leader, leader != settings?.myId else { return }
+        if faults.contains(.answerSyncLocally), request.request.opCode == .sync {
+            localSyncAnswers += 1
+            return
+        }
+        effects.append(.send(.request(request), to: leader))
+    }
+
+    public func syncAnswered(_ request: ForwardedRequest, to learner: Int64) {
+        effects.append(.send(.syncAnswered, to: learner))
+    }
+
+    public func sessionMovedHere(_ sessionId: Int64, timeout: Int32) {
+        guard let leader = peer?.leader, leader != settings?.myId else { return }
+        effects.append(.send(.revalidate(RevalidateRequest(sessionId: sessionId, timeout: timeout)), to: leader))
+    }
+
+    public var nextProposalZxid: Int64? { peer?.nextProposalZxid?.rawValue }
+}
+
+extension Replica: TransactionLogSink {
+    /// The core's transaction, serialized once: standalone it goes straight to the log; in an ensemble the
+    /// leader proposes these bytes, which its log and every learner's log then hold as they are.
+    public func append(_ txn: Transaction, serialized: ByteBuffer) {
+        guard peer != nil else {
+            effects.append(.append(LogEntry(zxid: Zxid(rawValue: txn.zxid), payload: serialized)))
+            return
+        }
+        var bytes = serialized
+        if faults.contains(.dropEphemeralClose), case .closeSession(let paths) = txn.body, !paths.isEmpty {
+            bytes = Transaction(header: txn.header, body: .closeSession(ephemerals: ["/zookeeper/none"])).serialized()
+        }
+        do {
+            switch try peer!.propose(bytes) {
+            case .proposed(let zxid):
+                assert(zxid.rawValue == txn.zxid, "the core prepared with nextProposalZxid, Zab's own")
+            case .forwarded:
+                preconditionFailure("only a leader's core proposes")
+            }
+        } catch {
+            // The epoch's counter ran out (or leadership just ended): the leader steps down, the clients
+            // waiting for this write lose their connection and retry with the next leader.
+            core.stopServing()
+        }
+    }
+}

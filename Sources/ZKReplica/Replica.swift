@@ -1,0 +1,171 @@
+import DequeModule
+import NIOCore
+import ZKDataTree
+import ZKProtocol
+import ZKServerCore
+import ZKZab
+
+/// One ZooKeeper server as a pure state machine: the server core and, in an ensemble, the Zab peer. Every
+/// input a server receives comes in through a method here (client connections and requests, peer messages,
+/// ticks, storage completions, all with the time passed in); what the server must do comes out of
+/// `takeReady()` as one ordered batch. No sockets, files or clocks: the shell executes, the simulator runs
+/// the same code over a simulated network and disk.
+public final class Replica {
+    public let core: ServerCore
+    let outbox: ClientOutbox
+    /// nil when standalone.
+    public let settings: ReplicaSettings?
+    public internal(set) var peer: ZabPeer?
+    var effects: [ReplicaEffect] = []
+    /// A Zab Ready whose rest waits for a rewrite of storage (TRUNC or SNAP) to finish.
+    var held: (ready: Ready, next: Int)?
+    var rewriting = false
+    /// The Zab tick at which this member stopped serving: read-only mode starts on ticks, not the wall clock.
+    var notServingSince: Int?
+    /// Syncs a broken learner answers itself once the current input is done (`InjectedFaults.answerSyncLocally`).
+    var localSyncAnswers = 0
+    public var faults: InjectedFaults = []
+    /// The time of the latest input that carried one (storage completions carry none).
+    var lastNow: Now
+
+    /// A standalone server; `memoryOnly` applies every write at once, with no log (unit tests).
+    public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], now: Now, memoryOnly: Bool = false) {
+        outbox = ClientOutbox()
+        lastNow = now
+        core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now)
+        settings = nil
+        restore(sessions, now: now)
+        if !memoryOnly { core.logSink = self }
+    }
+
+    /// A member of an ensemble, starting from the peer recovery made of its disk. It serves nobody until Zab
+    /// makes it a leader or a synced learner.
+    public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], settings: ReplicaSettings,
+                peer: ZabPeer, now: Now) {
+        outbox = ClientOutbox()
+        lastNow = now
+        core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now)
+        self.settings = settings
+        self.peer = peer
+        restore(sessions, now: now)
+        core.logSink = self
+        core.replication = self
+        core.stopServing()
+        notServingSince = peer.now
+        core.setEnsembleConfig(settings.configText, now: now)
+        core.ensembleStatusProvider = { [unowned self] in status() }
+    }
+
+    private func restore(_ sessions: [Int64: Int32], now: Now) {
+        for (id, timeout) in sessions.sorted(by: { $0.key < $1.key }) { core.restoreSession(id, timeout: timeout, now: now) }
+    }
+
+    /// Everything to do since the last call, in order.
+    public func takeReady() -> ReplicaReady {
+        var ready = ReplicaReady()
+        if !effects.isEmpty {
+            ready.effects = effects
+            effects.removeAll(keepingCapacity: true)
+        }
+        outbox.take(into: &ready)
+        return ready
+    }
+
+    // MARK: Clients
+
+    public func connectionOpened(_ id: ConnectionID, remoteHost: String, remotePort: Int, now: Now) {
+        core.connectionOpened(id, remoteHost: remoteHost, remotePort: remotePort, now: now)
+    }
+
+    public func connectionClosed(_ id: ConnectionID) {
+        core.connectionClosed(id)
+    }
+
+    public func connect(_ id: ConnectionID, _ request: ConnectRequest, now: Now) {
+        lastNow = now
+        core.receiveConnect(id, request, now: now)
+        advance()
+    }
+
+    public func request(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
+        lastNow = now
+        core.receive(id, request, now: now)
+        advance()
+    }
+
+    /// A four-letter word: its text, then the connection closes.
+    public func fourLetterWord(_ id: ConnectionID, _ word: FourLetterWord, argument: Int64?, environment: ServerEnvironment,
+                               now: Now) {
+        outbox.sendText(id, core.fourLetterWord(word, argument: argument, environment: environment, now: now))
+    }
+
+    /// The shell closes a connection on its own account (a frame that does not decode).
+    public func close(_ id: ConnectionID) {
+        outbox.close(id)
+    }
+
+    // MARK: Time
+
+    /// The session clock: expiries and container reaping (only a leader or a standalone server decides them).
+    public func tick(now: Now) {
+        lastNow = now
+        core.tick(now: now)
+        advance()
+    }
+
+    /// Consensus time: elections, pings, timeouts, and read-only mode after a while without a quorum.
+    public func zabTick(now: Now) {
+        lastNow = now
+        guard let settings, peer != nil else { return }
+        peer!.tick()
+        if settings.readOnlyModeEnabled, core.role == .notServing, let since = notServingSince,
+           peer!.now - since >= settings.readOnlyAfterTicks {
+            effects.append(.note("no quorum; serving read-only clients"))
+            core.enterReadOnly()
+        }
+        advance()
+    }
+
+    // MARK: Storage
+
+    /// Every append through `zxid` is on disk.
+    public func persisted(through zxid: Int64) {
+        if peer != nil {
+            peer!.persisted(through: Zxid(rawValue: zxid))
+        } else {
+            core.logged(through: zxid)
+        }
+        advance()
+    }
+
+    /// A snapshot of the tree at `zxid` is on disk: Zab keeps the log since its snapshot in memory to sync
+    /// learners by DIFF, and a newer snapshot trims it.
+    public func snapshotWritten(zxid: Int64, bytes: ByteBuffer) {
+        guard peer != nil, zxid <= peer!.lastCommitted.rawValue else { return }
+        peer!.compact(Snapshot(zxid: Zxid(rawValue: zxid), data: bytes))
+        advance()
+    }
+
+    /// The rewrite asked for by `.rewrite` is done: this is the state rebuilt from disk.
+    public func storageRewritten(nodes: [String: ZNode], lastProcessedZxid: Int64, sessions: [Int64: Int32], now: Now) {
+        lastNow = now
+        core.replaceState(nodes: nodes, lastProcessedZxid: lastProcessedZxid, sessions: sessions, now: now)
+        if let settings { core.setEnsembleConfig(settings.configText, now: now) }
+        rewriting = false
+        advance()
+    }
+
+    // MARK: Status
+
+    private func status() -> EnsembleStatus {
+        guard let settings, let peer else { return EnsembleStatus(peerState: "", quorumSize: 0) }
+        var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: settings.zab.participants.count)
+        status.confSection = settings.confSection
+        if let summary = peer.learnerSummary {
+            status.learners = summary.learners
+            status.syncedFollowers = summary.syncedFollowers
+            status.syncedObservers = summary.syncedObservers
+        }
+        return status
+    }
+}

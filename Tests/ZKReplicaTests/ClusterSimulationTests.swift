@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import ZKReplica
+
+/// The whole server in the simulator: real replicas (core, tree, request pipeline and Zab peer) over a
+/// simulated network, disks and clock, checked after every event and for linearizability at the end.
+@Suite struct ClusterSimulationTests {
+    /// Seeds per CI run; ZK_CLUSTER_SEEDS runs more (or fewer) locally.
+    static let sweepSeeds = Int(ProcessInfo.processInfo.environment["ZK_CLUSTER_SEEDS"] ?? "") ?? 1000
+    static let firstSeed = UInt64(ProcessInfo.processInfo.environment["ZK_CLUSTER_FIRST_SEED"] ?? "") ?? 1
+
+    static func run(_ seed: UInt64, faults: InjectedFaults = []) -> (failure: String?, world: ClusterWorld) {
+        var options = ClusterOptions.random(seed: seed)
+        options.faults = faults
+        let world = ClusterWorld(seed: seed, options: options)
+        return (world.run(), world)
+    }
+
+    /// One seed, with its trace: ZK_CLUSTER_SEED=n swift test --filter oneSeed.
+    @Test func oneSeed() {
+        guard let seed = UInt64(ProcessInfo.processInfo.environment["ZK_CLUSTER_SEED"] ?? "") else { return }
+        let (failure, world) = Self.run(seed)
+        print("seed \(seed): \(world.eventsProcessed) events")
+        #expect(failure == nil, "\(failure ?? "")")
+    }
+
+    /// Seeds in chunks, so the test runner spreads them over the cores.
+    static let chunks = 8
+
+    @Test(arguments: 0..<chunks) func sweep(chunk: Int) {
+        let start = Date()
+        var events = 0, ops = 0, failures: [String] = []
+        for seed in stride(from: Self.firstSeed + UInt64(chunk), to: Self.firstSeed + UInt64(Self.sweepSeeds), by: Self.chunks) {
+            let (failure, world) = Self.run(seed)
+            events += world.eventsProcessed
+            ops += world.clients.reduce(0) { $0 + $1.history.count }
+            if let failure { failures.append(failure) }
+            if failures.count >= 3 { break }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print("cluster sweep chunk \(chunk): \(events) events, \(ops) client ops, \(Int(Double(events) / seconds)) events/s")
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+    }
+}

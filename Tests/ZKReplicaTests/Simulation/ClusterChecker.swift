@@ -1,0 +1,81 @@
+import ZKDataTree
+import ZKReplica
+import ZKServerCore
+
+/// The invariants checked on the members after every event: equal trees at equal zxid, and no ephemeral
+/// without its session.
+struct ClusterChecker {
+    /// The digest of the (replicated part of the) tree at each zxid some member has reached.
+    var digestAt: [Int64: UInt64] = [:]
+    /// Per member, the zxid last checked, so a tree is only digested when it changed.
+    var checkedZxid: [Int64: Int64] = [:]
+    var comparisons = 0
+
+    mutating func forget(_ id: Int64) { checkedZxid[id] = nil }
+
+    mutating func checkMembers(_ world: ClusterWorld) {
+        for id in world.ids {
+            guard let replica = world.members[id]?.replica else { continue }
+            let tree = replica.core.tree
+            let zxid = tree.lastProcessedZxid
+            guard checkedZxid[id] != zxid else { continue }
+            checkedZxid[id] = zxid
+            let digest = Self.digest(tree)
+            comparisons += 1
+            if let known = digestAt[zxid] {
+                if known != digest { return world.fail("member \(id)'s tree at zxid 0x\(String(zxid, radix: 16)) differs from another member's") }
+            } else {
+                digestAt[zxid] = digest
+            }
+            guard replica.core.role.isServing, replica.core.role != .readOnly else { continue }
+            for (path, node) in tree.nodes {
+                guard case .session(let owner) = tree.ephemeralKind(of: node) else { continue }
+                if replica.core.sessions.sessions[owner] == nil {
+                    return world.fail("member \(id) at zxid 0x\(String(zxid, radix: 16)) holds ephemeral \(path) of session "
+                                      + "0x\(String(node.stat.ephemeralOwner, radix: 16)), which has ended")
+                }
+            }
+        }
+    }
+
+    /// Order-independent: a sum of per-node hashes over everything replicated (not /zookeeper, which each
+    /// member sets itself).
+    static func digest(_ tree: DataTree) -> UInt64 {
+        var sum: UInt64 = 0
+        for (path, node) in tree.nodes where !path.hasPrefix("/zookeeper") {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+                for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+            mix(path.utf8)
+            mix(node.data ?? [])
+            let s = node.stat
+            for field in [s.czxid, s.mzxid, s.ctime, s.mtime, Int64(s.version), Int64(s.cversion), s.ephemeralOwner, s.pzxid] {
+                h = (h ^ UInt64(bitPattern: field)) &* 0x100_0000_01b3
+            }
+            mix(node.children.sorted().joined(separator: "/").utf8)
+            sum &+= h
+        }
+        return sum
+    }
+
+    /// Every client's writes and sync+reads, key by key, must be linearizable.
+    func checkLinearizable(clients: [SimClient], failure: inout String?) {
+        var byKey: [String: [HistoryOp]] = [:]
+        for client in clients {
+            for var op in client.history where !op.discarded {
+                if op.result == .pending { if op.kind == .read { continue } else { op.result = .unknown } }
+                if op.result == .unknown { op.ret = nil }
+                byKey[op.key, default: []].append(op)
+            }
+        }
+        for key in byKey.keys.sorted() {
+            let ops = byKey[key]!
+            if !Linearizability.check(ops) {
+                failure = "history of \(key) is not linearizable:\n    "
+                    + ops.sorted { $0.call < $1.call }.map(\.description).joined(separator: "\n    ")
+                return
+            }
+        }
+    }
+}
