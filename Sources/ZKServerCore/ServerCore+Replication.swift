@@ -148,9 +148,10 @@ extension ServerCore {
             let context = RequestPreparer.Context(sessionId: sessionId, authIds: forwarded.authIds, zxid: zxid, time: now.wallMillis,
                                                   extendedTypesEnabled: settings.extendedTypesEnabled,
                                                   sessionIsLive: sessions.isLive(sessionId))
-            var body = preparer.prepare(forwarded.request.body, op: op ?? .error, context: context, tree: tree)
-            // A write from a member the session has left (Apache's checkSession owner test).
-            if sessionMoved(sessionId, from: peer) { body = .error(.sessionMoved) }
+            // A write from a member the session has left (Apache's checkSession owner test) is refused before it
+            // is prepared: preparing records the change it would make, which later writes would then see.
+            let body = sessionMoved(sessionId, from: peer) ? .error(.sessionMoved)
+                : preparer.prepare(forwarded.request.body, op: op ?? .error, context: context, tree: tree)
             propose(body, sessionId: sessionId, cxid: forwarded.cxid, zxid: zxid, now: now, origin: .none)
         }
     }

@@ -103,8 +103,8 @@ extension ServerCore {
     private func write(_ id: ConnectionID, _ request: ClientRequest, connection: ConnectionState, now: Now) {
         let zxid = nextZxid()
         let op = request.opCode ?? .error
-        var body = preparer.prepare(request.body, op: op, context: prepareContext(connection, zxid: zxid, now: now), tree: tree)
-        if sessionMoved(connection.sessionId, from: settings.serverId) { body = .error(.sessionMoved) }
+        let body = sessionMoved(connection.sessionId, from: settings.serverId) ? .error(.sessionMoved)
+            : preparer.prepare(request.body, op: op, context: prepareContext(connection, zxid: zxid, now: now), tree: tree)
         var ops: [MultiOp] = []
         if case .multi(let multi) = request.body { ops = multi.ops }
         propose(body, sessionId: connection.sessionId, cxid: request.xid, zxid: zxid, now: now,

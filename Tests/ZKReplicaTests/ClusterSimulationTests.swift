@@ -41,4 +41,35 @@ import ZKReplica
         print("cluster sweep chunk \(chunk): \(events) events, \(ops) client ops, \(Int(Double(events) / seconds)) events/s")
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
     }
+
+    /// Each deliberately broken replica is caught: the share of seeds whose run a checker stops, and by what.
+    @Test(arguments: [("acknowledge before durable", InjectedFaults.acknowledgeBeforeDurable),
+                      ("apply out of order", .applyOutOfOrder),
+                      ("drop an ephemeral's close", .dropEphemeralClose),
+                      ("answer a sync locally", .answerSyncLocally)])
+    func brokenReplicasAreCaught(name: String, fault: InjectedFaults) {
+        let seeds = UInt64(Self.faultSeeds)
+        var caught = 0
+        var by: [String: Int] = [:]
+        for seed in 1...seeds {
+            guard let failure = Self.run(seed, faults: fault).failure else { continue }
+            caught += 1
+            by[Self.checkerName(failure), default: 0] += 1
+        }
+        print("broken replica (\(name)): caught in \(caught) of \(seeds) seeds, by \(by.sorted { $0.key < $1.key })")
+        #expect(caught > 0)
+    }
+
+    static let faultSeeds = Int(ProcessInfo.processInfo.environment["ZK_CLUSTER_FAULT_SEEDS"] ?? "") ?? 40
+
+    /// Which check a failure report comes from.
+    static func checkerName(_ failure: String) -> String {
+        for (needle, name) in [("not linearizable", "linearizability"), ("tree at zxid", "equal trees"),
+                               ("holds ephemeral", "ephemerals"), ("out of order", "reply order"),
+                               ("behind", "zxid order"), ("watch", "watches"), ("cannot start", "recovery"),
+                               ("quiet phase", "liveness"), ("were lost", "durability")] where failure.contains(needle) {
+            return name
+        }
+        return "other"
+    }
 }

@@ -139,9 +139,15 @@ extension ServerCore {
         e.leader.connect(5, session: response.sessionId, passwd: response.passwd)
         e.follower.core.receive(7, ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/moved", data: [], acl: ACL.openACLUnsafe, flags: 0))),
                                 now: e.follower.now)
+        // The refused create leaves nothing behind in the leader's view of pending changes: the same create
+        // where the session lives now, prepared before the refusal commits, finds the path free (the cluster
+        // simulator found it taken, seed 148).
+        e.leader.core.receive(5, ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/moved", data: [], acl: ACL.openACLUnsafe, flags: 0))),
+                              now: e.leader.now)
         e.commitAll()
         #expect(e.follower.output.take() == [.close(7)])
-        #expect(e.leader.core.tree.node("/moved") == nil)
+        #expect(e.leader.core.tree.node("/moved")?.stat.ephemeralOwner == 0)
+        #expect(e.proposed.isEmpty && e.leader.output.take().contains { if case .reply(5, 1, .ok, _) = $0 { true } else { false } })
         // Back on the follower (it revalidates with the leader), writes go through again.
         e.follower.core.open(8, now: e.follower.now, session: response.sessionId, passwd: response.passwd)
         _ = e.follower.output.take()

@@ -10,6 +10,11 @@ struct ClusterChecker {
     /// Per member, the zxid last checked, so a tree is only digested when it changed.
     var checkedZxid: [Int64: Int64] = [:]
     var comparisons = 0
+    /// The highest zxid any client has seen in a reply: the member that sent it had applied it, so a quorum
+    /// had committed it.
+    var highestSeen: Int64 = 0
+    /// Epochs whose leader has been checked for holding everything committed before it.
+    var checkedEpochs: Set<Int64> = []
 
     mutating func forget(_ id: Int64) { checkedZxid[id] = nil }
 
@@ -18,6 +23,11 @@ struct ClusterChecker {
             guard let replica = world.members[id]?.replica else { continue }
             let tree = replica.core.tree
             let zxid = tree.lastProcessedZxid
+            if case .leader(let epoch) = replica.core.role, checkedEpochs.insert(epoch).inserted,
+               zxid < highestSeen, highestSeen >> 32 < epoch {
+                return world.fail("member \(id) leads epoch \(epoch) from zxid 0x\(String(zxid, radix: 16)) but a client already "
+                                  + "saw 0x\(String(highestSeen, radix: 16)) committed: acknowledged writes were lost")
+            }
             guard checkedZxid[id] != zxid else { continue }
             checkedZxid[id] = zxid
             let digest = Self.digest(tree)
@@ -53,7 +63,7 @@ struct ClusterChecker {
             for field in [s.czxid, s.mzxid, s.ctime, s.mtime, Int64(s.version), Int64(s.cversion), s.ephemeralOwner, s.pzxid] {
                 h = (h ^ UInt64(bitPattern: field)) &* 0x100_0000_01b3
             }
-            mix(node.children.sorted().joined(separator: "/").utf8)
+            // Children need no hashing of their own: each is a node of the sum, and cversion and pzxid count them.
             sum &+= h
         }
         return sum
@@ -70,10 +80,16 @@ struct ClusterChecker {
             }
         }
         for key in byKey.keys.sorted() {
-            let ops = byKey[key]!
+            let ops = byKey[key]!.sorted { $0.call < $1.call }
             if !Linearizability.check(ops) {
-                failure = "history of \(key) is not linearizable:\n    "
-                    + ops.sorted { $0.call < $1.call }.map(\.description).joined(separator: "\n    ")
+                // The shortest prefix (by call time) that already fails, and the operations that lead to it.
+                // The earliest time by which the history already cannot be explained: every operation called
+                // before it, with its outcome.
+                let cutoffs = Set(ops.compactMap(\.ret)).sorted()
+                let cutoff = cutoffs.first { time in !Linearizability.check(ops.filter { $0.call <= time }) } ?? Int.max
+                let shown = ops.filter { $0.call <= cutoff }
+                failure = "history of \(key) is not linearizable by t=\(cutoff) (\(shown.count) of \(ops.count) operations):\n    "
+                    + shown.suffix(25).map(\.description).joined(separator: "\n    ")
                 return
             }
         }

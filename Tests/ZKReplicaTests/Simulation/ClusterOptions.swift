@@ -11,6 +11,8 @@ struct ClusterOptions: CustomStringConvertible {
     var nemesisEvery = 100
     var crashRate = 0.03
     var restartMillis = 100...1_500
+    /// Every member crashes at once.
+    var powerCutRate = 0.005
     var partitionRate = 0.03
     var partitionMillis = 200...2_000
     var latency = 1...6
@@ -32,13 +34,14 @@ struct ClusterOptions: CustomStringConvertible {
         options.clients = rng.range(2...5)
         options.crashRate = [0.0, 0.02, 0.05][rng.below(3)]
         options.partitionRate = [0.0, 0.02, 0.05][rng.below(3)]
-        options.fsyncMillis = rng.chance(0.5) ? 1...4 : 2...20
+        options.powerCutRate = [0.0, 0.01, 0.02][rng.below(3)]
+        options.fsyncMillis = [1...4, 2...20, 5...40][rng.below(3)]
         options.keys = rng.range(2...4)
         return options
     }
 
     var description: String {
-        "participants=\(participants) observers=\(observers) clients=\(clients) crash=\(crashRate) partition=\(partitionRate) "
+        "participants=\(participants) observers=\(observers) clients=\(clients) crash=\(crashRate) powerCut=\(powerCutRate) partition=\(partitionRate) "
             + "fsync=\(fsyncMillis) keys=\(keys) faults=\(faults.rawValue)"
     }
 }

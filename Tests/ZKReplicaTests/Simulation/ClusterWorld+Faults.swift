@@ -57,6 +57,15 @@ extension ClusterWorld {
     // MARK: Faults
 
     func nemesis() {
+        if rng.chance(options.powerCutRate) {
+            // Every member at once (a rack loses power): only what was fsynced survives.
+            note("POWER CUT")
+            for id in ids where members[id]?.replica != nil {
+                crash(id)
+                queue.schedule(.restart(id), at: now + rng.range(options.restartMillis))
+            }
+            return
+        }
         if rng.chance(options.crashRate), let victim = rng.pick(ids.filter { members[$0]?.replica != nil }) {
             crash(victim)
             queue.schedule(.restart(victim), at: now + rng.range(options.restartMillis))

@@ -102,7 +102,10 @@ final class ClusterWorld {
         healAll()
         run(until: options.faultMillis + options.quietMillis)
         if failure == nil { checkLiveness() }
-        if failure == nil { checker.checkLinearizable(clients: clients, failure: &failure) }
+        if failure == nil {
+            checker.checkLinearizable(clients: clients, failure: &failure)
+            if let failure { self.failure = "seed \(seed): \(failure)\n  options: \(options)" }
+        }
         return failure
     }
 
@@ -119,13 +122,23 @@ final class ClusterWorld {
 
     func fail(_ why: String) {
         guard failure == nil else { return }
-        failure = "seed \(seed) t=\(now): \(why)\n  options: \(options)\n  last events:\n    "
-            + trace.suffix(Int(ProcessInfo.processInfo.environment["ZK_SIM_TRACE"] ?? "") ?? 40).joined(separator: "\n    ")
+        failure = "seed \(seed) t=\(now): \(why)\n  options: \(options)\n  "
+            + (Self.tracing ? "last events:\n    " + trace.suffix(Self.traceLines ?? 40).joined(separator: "\n    ")
+                            : "trace: ZK_CLUSTER_SEED=\(seed) ZK_SIM_TRACE=80 swift test --filter oneSeed")
     }
 
-    func note(_ line: String) {
-        trace.append("t=\(now) \(line)")
-        if trace.count > 400 { trace.removeFirst(200) }
+    /// The trace costs more than the run, so it is kept only when asked for: a failing seed reproduces
+    /// exactly, and ZK_SIM_TRACE=n shows its last n lines (ZK_SIM_LOG=1 prints every line as it happens).
+    static let traceLines = Int(ProcessInfo.processInfo.environment["ZK_SIM_TRACE"] ?? "")
+    static let printTrace = ProcessInfo.processInfo.environment["ZK_SIM_LOG"] != nil
+    static let tracing = traceLines != nil || printTrace
+
+    func note(_ line: @autoclosure () -> String) {
+        guard Self.tracing else { return }
+        let line = "t=\(now) \(line())"
+        if Self.printTrace { print(line) }
+        trace.append(line)
+        if trace.count > 4_000 { trace.removeFirst(2_000) }
     }
 
     func handle(_ event: ClusterEvent) {
@@ -226,7 +239,7 @@ final class ClusterWorld {
         members[id]!.flushScheduled = false
         checker.forget(id)
         for other in ids where other != id { cut(Link(id, other)) }
-        for (connection, wiring) in connections where wiring.member == id { closeToClient(connection) }
+        for connection in connections.keys.sorted() where connections[connection]?.member == id { closeToClient(connection) }
     }
 
     /// A member writes a snapshot of its tree, as the server's log does every snapCount transactions.
@@ -250,7 +263,7 @@ final class ClusterWorld {
         for effect in ready.effects {
             switch effect {
             case .append(let entry):
-                if case .leader = replica.core.role, let txn = try? Transaction(serialized: entry.payload) {
+                if Self.tracing, case .leader = replica.core.role, let txn = try? Transaction(serialized: entry.payload) {
                     note("[\(id)] logs \(entry.zxid) session \(txn.header.clientId) cxid \(txn.header.cxid) \(txn.body)")
                 }
                 members[id]!.disk.pending.append(entry)
@@ -273,7 +286,8 @@ final class ClusterWorld {
                 note("[\(id)] \(line)")
             }
         }
-        for (connection, bytes) in ready.frames {
+        // In connection order, not the dictionary's (which changes from process to process).
+        for (connection, bytes) in ready.frames.sorted(by: { $0.key < $1.key }) {
             guard let wiring = connections[connection] else { continue }
             queue.schedule(.toClient(client: wiring.client, connection: connection, bytes),
                            at: deliveryTime(DirectedLink(from: id, to: -Int64(connection))))

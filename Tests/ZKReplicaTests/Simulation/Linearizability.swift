@@ -24,7 +24,9 @@ struct HistoryOp: CustomStringConvertible {
         self.call = call
     }
 
-    var description: String { "[\(call)…\(ret.map(String.init) ?? "∞")] \(kind) \(value) → \(result)" }
+    var client = 0
+
+    var description: String { "[\(call)…\(ret.map(String.init) ?? "∞")] client \(client) \(kind) \(value) → \(result)" }
 }
 
 /// Wing & Gong's search with Lowe's memoization (as Porcupine does it): find an order of the operations that

@@ -23,6 +23,8 @@ struct SimClient {
     var watches: [String: Int64?] = [:]
     var history: [HistoryOp] = []
     var sequence = 0
+    /// closeSession is sent: like a real client, this one sends nothing more on the session.
+    var closing = false
 
     init(index: Int) { self.index = index }
 
@@ -43,7 +45,7 @@ struct SimClient {
 
     mutating func step(world: ClusterWorld) {
         guard let connection else { return connect(world: world) }
-        guard connected else { return }
+        guard connected, !closing else { return }
         let issuing = world.faultsActive || world.now < world.options.faultMillis + world.options.quietMillis / 2
         if issuing, world.rng.chance(world.options.moveRate) {
             world.note("client \(index) moves its session away from \(member ?? 0)")
@@ -63,6 +65,7 @@ struct SimClient {
         case 11...14:
             // sync then read: the pair is the linearizable read.
             history.append(HistoryOp(key: key, kind: .read, call: world.now))
+            history[history.count - 1].client = index
             send(.sync(SyncRequest(path: key)), .syncBeforeRead, world: world)
             let watch = world.rng.chance(0.5)
             send(.getData(GetDataRequest(path: key, watch: watch)), .read(key, watch: watch), op: history.count - 1, world: world)
@@ -74,12 +77,16 @@ struct SimClient {
             let path = "/e\(index)-\(sequence)"
             send(.create(CreateRequest(path: path, data: [], acl: ACL.openACLUnsafe, flags: 1)), .ephemeral(path), world: world)
         default:
-            if world.rng.chance(0.3) { send(.closeSession, .close, world: world) }
+            if world.rng.chance(0.3) {
+                send(.closeSession, .close, world: world)
+                closing = true
+            }
         }
     }
 
     private mutating func write(_ kind: HistoryOp.Kind, _ key: String, _ value: String, world: ClusterWorld) {
         history.append(HistoryOp(key: key, kind: kind, value: value, call: world.now))
+        history[history.count - 1].client = index
         let op = history.count - 1
         let data = Array(value.utf8)
         switch kind {
@@ -132,6 +139,7 @@ struct SimClient {
         guard lost == connection else { return }
         connection = nil
         connected = false
+        closing = false
         watches = [:]
         // A write in flight may or may not have happened; a read in flight tells nothing.
         for request in pending {
@@ -184,6 +192,7 @@ struct SimClient {
                 return world.fail("client \(index): reply zxid 0x\(String(header.zxid, radix: 16)) behind 0x\(String(lastZxid, radix: 16)) already seen")
             }
             lastZxid = header.zxid
+            world.checker.highestSeen = max(world.checker.highestSeen, header.zxid)
             handleReply(request, ErrorCode(rawValue: header.err), &frame, world: world)
             if world.failure != nil { return }
         }
