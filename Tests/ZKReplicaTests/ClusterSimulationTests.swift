@@ -24,6 +24,20 @@ import ZKReplica
         #expect(failure == nil, "\(failure ?? "")")
     }
 
+    /// Seeds that caught a bug, each failing again if its fix is undone.
+    @Test(arguments: [
+        (127, "a moved session's refused write left its change pending at the leader"),
+        (180, "a moved session's refused write left its change pending at the leader"),
+        (1, "a learner held a sync back, so a later write was answered first"),
+        (22, "a learner held a sync back, so a later write was answered first"),
+        (5, "a learner answered a write committed in the batch before a sync's answer ahead of the sync"),
+        (14, "a learner answered a write committed in the batch before a sync's answer ahead of the sync"),
+    ] as [(UInt64, String)])
+    func pinnedSeed(seed: UInt64, found: String) {
+        let (failure, _) = Self.run(seed)
+        #expect(failure == nil, "\(found): \(failure ?? "")")
+    }
+
     /// Seeds in chunks, so the test runner spreads them over the cores.
     static let chunks = 8
 

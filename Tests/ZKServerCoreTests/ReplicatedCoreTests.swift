@@ -94,6 +94,28 @@ extension ServerCore {
         #expect(e.leader.core.lastProcessedZxid == e.follower.core.lastProcessedZxid)
     }
 
+    /// A pipelined write, sync, read, write on a follower: the leader commits both writes in one batch and
+    /// answers the sync after it, yet the client hears back in request order (the cluster simulator found
+    /// the second write answered before the sync, seeds 1, 5, 14 and 22).
+    @Test func aFollowerAnswersInRequestOrderWhenCommitsOvertakeASync() throws {
+        let e = TwoCoreEnsemble()
+        e.follower.core.open(7, now: e.follower.now)
+        e.commitAll()
+        _ = e.follower.output.take()
+        let requests: [ClientRequest] = [
+            ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/a", data: [1], acl: ACL.openACLUnsafe, flags: 0))),
+            ClientRequest(xid: 2, op: .sync, body: .sync(SyncRequest(path: "/a"))),
+            ClientRequest(xid: 3, op: .getData, body: .getData(GetDataRequest(path: "/a", watch: false))),
+            ClientRequest(xid: 4, op: .setData, body: .setData(SetDataRequest(path: "/a", data: [2], version: -1))),
+        ]
+        for request in requests { e.follower.core.receive(7, request, now: e.follower.now) }
+        // The sync reached the leader between the two writes: it waits for the first one's commit.
+        #expect(e.proposed.count == 2 && e.syncs.isEmpty)
+        e.commitAll()
+        let xids = e.follower.output.take().compactMap { sent -> Int32? in if case .reply(7, let xid, _, _) = sent { xid } else { nil } }
+        #expect(xids == [1, 2, 3, 4])
+    }
+
     @Test func errorsAndSyncAndCloseComeBackToTheFollowersClient() throws {
         let e = TwoCoreEnsemble()
         e.follower.core.open(7, now: e.follower.now)
