@@ -2,9 +2,12 @@
 """Side by side, in one run: a 3-server Apache ZooKeeper 3.8.0 ensemble and a 3-server zkserver ensemble
 on 127.0.0.1 (fsync on, the same disk, tickTime 500 ms, initLimit 10, syncLimit 5).
 
-Measures read and write throughput through all three members (zkbench, clients spread over the
-connect string) and the time from SIGKILL of the leader to the first acknowledged write. Ratios above 1
-mean zkserver is better. Not a test: numbers depend on the machine; run after a release build:
+Measures read and write throughput and p99 latency through all three members (zkbench, clients spread
+over the connect string), the servers' CPU time per write (utime + stime of the three processes from
+/proc, over the write run) and the time from SIGKILL of the leader to the first acknowledged write. Ratios
+above 1 mean zkserver is better. ZKSERVER_BEFORE=path adds a column for another zkserver build (an
+earlier commit), measured in the same run. Not a test: numbers depend on the machine; run after a
+release build:
     swift build -c release --product zkserver --product zkbench
     .venv/bin/python benchmarks/ensemble.py [seconds-per-run]   (kazoo comes from the venv)
 """
@@ -61,15 +64,28 @@ def failover(ensemble):
     return elapsed
 
 
-def run(impl):
+def cpu_seconds(ensemble):
+    """utime + stime of every server process, from /proc/<pid>/stat."""
+    total = 0
+    for sid in ensemble.servers:
+        with open("/proc/%d/stat" % ensemble.pid(sid)) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run(impl, binary=ZKSERVER):
     root = tempfile.mkdtemp(prefix="zk-ens-bench-%s-" % impl)
-    ensemble = zkensemble.Ensemble(root, n=3, impl=impl, zkserver_bin=ZKSERVER)
+    ensemble = zkensemble.Ensemble(root, n=3, impl=impl, zkserver_bin=binary)
     try:
         ensemble.write_configs()
         ensemble.start_all()
         hosts = ensemble.hosts()
         bench(hosts, "mixed")  # warm-up (Apache's JIT)
-        results = {mode: bench(hosts, mode) for mode in ("read", "write")}
+        results = {"read": bench(hosts, "read")}
+        before = cpu_seconds(ensemble)
+        results["write"] = bench(hosts, "write")
+        results["cpu_us_per_write"] = (cpu_seconds(ensemble) - before) * 1e6 / max(1, results["write"]["ops"])
         results["failover"] = failover(ensemble)
         return results
     finally:
@@ -77,15 +93,24 @@ def run(impl):
 
 
 def main():
-    apache, ours = run("apache"), run("zkserver")
-    print("%-28s %14s %14s %8s" % ("measure (3 servers)", "Apache 3.8.0", "zkserver", "ratio"))
+    columns = [("Apache 3.8.0", run("apache"))]
+    if os.environ.get("ZKSERVER_BEFORE"):
+        columns.append(("zkserver before", run("zkserver", os.path.abspath(os.environ["ZKSERVER_BEFORE"]))))
+    columns.append(("zkserver", run("zkserver")))
+    apache, ours = columns[0][1], columns[-1][1]
+    print("%-28s" % "measure (3 servers)" + "".join("%16s" % name for name, _ in columns) + "   ratio")
+
+    def row(label, pick, fmt, higher_is_better):
+        values = [pick(r) for _, r in columns]
+        a, o = values[0], values[-1]
+        ratio = (o / a if a else 0) if higher_is_better else (a / o if o else 0)
+        print("%-28s" % label + "".join(("%16" + fmt) % v for v in values) + "  %5.2fx" % ratio)
+
     for mode in ("read", "write"):
-        a, o = apache[mode]["ops_per_sec"], ours[mode]["ops_per_sec"]
-        print("%-28s %14.0f %14.0f %7.2fx" % (mode + " ops/s", a, o, o / a if a else 0))
-        a, o = apache[mode]["p99_ms"], ours[mode]["p99_ms"]
-        print("%-28s %14.2f %14.2f %7.2fx" % (mode + " p99 ms", a, o, a / o if o else 0))
-    a, o = apache["failover"], ours["failover"]
-    print("%-28s %14.2f %14.2f %7.2fx" % ("leader kill -> write (s)", a, o, a / o if o else 0))
+        row(mode + " ops/s", lambda r: r[mode]["ops_per_sec"], ".0f", True)
+        row(mode + " p99 ms", lambda r: r[mode]["p99_ms"], ".2f", False)
+    row("server CPU us per write", lambda r: r["cpu_us_per_write"], ".1f", False)
+    row("leader kill -> write (s)", lambda r: r["failover"], ".2f", False)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,6 @@ public final class Replica {
         core.stopServing()
         notServingSince = peer.now
         core.setEnsembleConfig(settings.configText, now: now)
-        core.ensembleStatusProvider = { [unowned self] in status() }
     }
 
     private func restore(_ sessions: [Int64: Int32], now: Now) {
@@ -157,8 +156,8 @@ public final class Replica {
 
     // MARK: Status
 
-    private func status() -> EnsembleStatus {
-        guard let settings, let peer else { return EnsembleStatus(peerState: "", quorumSize: 0) }
+    public var ensembleStatus: EnsembleStatus? {
+        guard let settings, let peer else { return nil }
         var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: settings.zab.participants.count)
         status.confSection = settings.confSection
         if let summary = peer.learnerSummary {

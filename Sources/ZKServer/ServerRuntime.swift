@@ -124,7 +124,12 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
                 durableLog?.append(serialized: entry.payload, zxid: entry.zxid.rawValue)
             case .setAcceptedEpoch(let epoch): writeEpoch(EpochFile.accepted, epoch)
             case .setCurrentEpoch(let epoch): writeEpoch(EpochFile.current, epoch)
-            case .rewrite(let zxid, let snapshot): rewrite(truncateAfter: zxid, snapshot: snapshot)
+            case .rewrite(let zxid, let snapshot):
+                durableLog?.rewrite(truncateAfter: zxid, snapshot: snapshot, extendedTypesEnabled: config.extendedTypesEnabled) { [self] state in
+                    replica.storageRewritten(nodes: state.tree.nodes, lastProcessedZxid: state.tree.lastProcessedZxid,
+                                             sessions: state.sessions, now: SystemClock.now())
+                    flush()
+                }
             case .send(let message, let to): network?.send(message, to: to)
             case .dropPeerConnection(let peer): network?.closeLearnerConnection(peer)
             case .note(let line): FileDescriptorOutput.standardError("zkserver: \(line)\n")
@@ -152,34 +157,6 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         }
     }
 
-    /// TRUNC or SNAP: on the log thread, after every earlier write, drop the history that goes and put the
-    /// new base in place; then rebuild the state from disk for the replica.
-    private func rewrite(truncateAfter zxid: Int64?, snapshot: Snapshot?) {
-        guard let log = durableLog else { return }
-        let dataDir = config.dataDir + "/version-2", logDir = config.dataLogDir + "/version-2"
-        let extended = config.extendedTypesEnabled
-        log.exclusive { writer in
-            try writer.roll()
-            if let snapshot {
-                // Everything before goes: a snapshot from the leader replaces this server's history.
-                _ = try LogTruncation.truncate(logDirectory: logDir, snapshotDirectory: dataDir, after: -1)
-                try FileSystem.writeFileAtomically(dataDir + "/" + SnapshotFormat.fileName(zxid: snapshot.zxid.rawValue),
-                                                   directory: dataDir, snapshot.data)
-            } else if let zxid {
-                _ = try LogTruncation.truncate(logDirectory: logDir, snapshotDirectory: dataDir, after: zxid)
-            }
-            return try UncheckedBox(Recovery.recover(snapshotDirectory: dataDir, logDirectory: logDir, extendedTypesEnabled: extended))
-        } completion: { [self] result in
-            guard case .success(let box) = result else {
-                fatalError("zkserver: cannot rewrite the log in \(logDir): \(result)")
-            }
-            let state = box.value
-            replica.storageRewritten(nodes: state.tree.nodes, lastProcessedZxid: state.tree.lastProcessedZxid,
-                                     sessions: state.sessions, now: SystemClock.now())
-            flush()
-        }
-    }
-
     /// dirs and conf report what the data dirs hold now (Apache sums the files of version-2/).
     func refreshDirectorySizes() {
         func size(_ directory: String) -> Int64 {
@@ -193,10 +170,4 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         guard let address else { return "unknown" }
         return address.ipAddress ?? "unknown"
     }
-}
-
-/// Carries a value that is handed from the log thread to the event loop and used only there.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

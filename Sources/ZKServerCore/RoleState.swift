@@ -1,12 +1,14 @@
 import DequeModule
 import ZKProtocol
 
-/// The state only one role keeps. `ServerCore.roleState` holds the current role's and is replaced whole on
-/// every role change, so a leader's tables cannot outlive its leadership (nor a learner's its leader).
+/// How this server takes part, with the state only that role keeps. `ServerCore.roleState` is replaced whole
+/// on every role change, so a leader's tables cannot outlive its leadership (nor a learner's its leader).
 enum RoleState {
-    case none
-    case leader(LeaderState)
-    case learner(LearnerState)
+    case standalone
+    case leader(epoch: Int64, LeaderState)
+    case learner(observer: Bool, LearnerState)
+    case notServing
+    case readOnly
 }
 
 /// Reference types so that the tables are changed in place through `ServerCore.leaderState`.
@@ -34,13 +36,23 @@ final class LearnerState {
 }
 
 extension ServerCore {
+    public var role: ServingRole {
+        switch roleState {
+        case .standalone: .standalone
+        case .leader(let epoch, _): .leader(epoch: epoch)
+        case .learner(let observer, _): observer ? .observer : .follower
+        case .notServing: .notServing
+        case .readOnly: .readOnly
+        }
+    }
+
     var leaderState: LeaderState? {
-        if case .leader(let state) = roleState { return state }
+        if case .leader(_, let state) = roleState { return state }
         return nil
     }
 
     var learnerState: LearnerState? {
-        if case .learner(let state) = roleState { return state }
+        if case .learner(_, let state) = roleState { return state }
         return nil
     }
 

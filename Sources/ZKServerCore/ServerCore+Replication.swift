@@ -15,10 +15,13 @@ public protocol ReplicationChannel: AnyObject {
     /// Leader: the zxid consensus gives the next proposal, the one source of zxids in an ensemble (nil: none
     /// left in this epoch, or not broadcasting; the core then counts on and the proposal ends the epoch).
     var nextProposalZxid: Int64? { get }
+    /// What mntr and conf report about the ensemble.
+    var ensembleStatus: EnsembleStatus? { get }
 }
 
 extension ReplicationChannel {
     public var nextProposalZxid: Int64? { nil }
+    public var ensembleStatus: EnsembleStatus? { nil }
 }
 
 /// How this server takes part: alone, or as one member of an ensemble.
@@ -62,23 +65,20 @@ extension ServerCore {
     /// since the learners' reports of activity went to the previous leader (Apache does the same).
     public func becomeLeader(epoch: Int64, now: Now) {
         leaveReadOnly()
-        role = .leader(epoch: epoch)
-        roleState = .leader(LeaderState(since: now))
+        roleState = .leader(epoch: epoch, LeaderState(since: now))
         lastAssignedZxid = max(lastAssignedZxid, epoch << 32)
         for id in sessions.sessions.keys { sessions.touch(id, now: now.monotonicMillis) }
     }
 
     public func becomeLearner(observer: Bool) {
         leaveReadOnly()
-        role = observer ? .observer : .follower
-        roleState = .learner(LearnerState())
+        roleState = .learner(observer: observer, LearnerState())
     }
 
     /// Election or sync under way: clients go elsewhere until this server serves again, and requests in
     /// flight are answered by nobody (the clients reconnect and see the outcome in the tree).
     public func stopServing() {
-        role = .notServing
-        roleState = .none
+        roleState = .notServing
         for id in connections.keys.sorted() { closeConnection(id) }
         // Proposals of an ended leadership are either committed by the next leader (and arrive as commits
         // like any other) or dropped; nobody here waits for them any more.
@@ -92,7 +92,7 @@ extension ServerCore {
     /// No quorum for a while and readonlymode.enabled: serve read-only clients from the tree as it is.
     public func enterReadOnly() {
         guard role == .notServing else { return }
-        role = .readOnly
+        roleState = .readOnly
     }
 
     /// The read-only server goes away with its clients, whose sessions the ensemble never knew (Apache

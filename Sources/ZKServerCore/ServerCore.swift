@@ -29,15 +29,13 @@ public final class ServerCore {
     var lastAssignedZxid: Int64
     var nextContainerCheck: Int64 = 0
     public let startedAt: Now
-    public internal(set) var role: ServingRole = .standalone
+    /// The role and what only it keeps (`role` reads it); a role change replaces it whole.
+    var roleState: RoleState = .standalone
     /// Where a learner sends its clients' writes; nil when standalone.
     public weak var replication: (any ReplicationChannel)?
-    /// What only the current role keeps; a role change replaces it whole, so nothing of the last role stays.
-    var roleState: RoleState = .none
-    /// Set in an ensemble: what mntr reports about the peers.
-    /// Asked only when a four-letter word needs it, so the replication path does no bookkeeping for mntr.
-    public var ensembleStatusProvider: (() -> EnsembleStatus)?
-    public var ensembleStatus: EnsembleStatus? { ensembleStatusProvider?() }
+    /// In an ensemble, what mntr and conf report about the peers: asked only when a four-letter word needs
+    /// it, so the replication path does no bookkeeping for them.
+    public var ensembleStatus: EnsembleStatus? { replication?.ensembleStatus }
 
     public init(settings: ServerSettings, tree: DataTree = DataTree(), output: any ServerOutput, now: Now) {
         self.settings = settings
