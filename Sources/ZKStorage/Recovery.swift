@@ -13,7 +13,7 @@ public enum Recovery {
         /// The snapshot file loaded, if any (a replicated server ships it to followers that are far behind).
         public var snapshotPath: String?
         /// Every logged transaction after the snapshot's zxid, in order: the history a leader can send as DIFF.
-        public var logTail: [Transaction]
+        public var logTail: [LoggedEntry]
         public var replayed: Int
         /// Human-readable lines about what was found and repaired.
         public var notes: [String]
@@ -50,7 +50,7 @@ public enum Recovery {
         var notes: [String] = []
         var snapshotZxid: Int64 = 0
         var snapshotPath: String?
-        var logTail: [Transaction] = []
+        var logTail: [LoggedEntry] = []
         for (zxid, path) in snapshotFiles(snapshotDirectory) {
             do {
                 let contents = try SnapshotFormat.deserialize(try FileSystem.readFile(path))
@@ -81,8 +81,10 @@ public enum Recovery {
                 }
                 throw Failure(file: log.path, offset: 0, reason: "unreadable header: \(error)")
             }
-            for txn in result.transactions where txn.zxid > snapshotZxid && txn.zxid > (logTail.last?.zxid ?? 0) {
-                logTail.append(txn)
+            for (txn, payload) in zip(result.transactions, result.payloads)
+            where txn.zxid > snapshotZxid && txn.zxid > (logTail.last?.zxid ?? 0) {
+                // A compact copy: the slice would keep the whole (preallocated) log file in memory.
+                logTail.append(LoggedEntry(zxid: txn.zxid, payload: ByteBuffer(bytes: payload.readableBytesView)))
             }
             for txn in result.transactions where txn.zxid > tree.lastProcessedZxid {
                 _ = tree.apply(txn, sink: &sink)
@@ -111,4 +113,11 @@ public enum Recovery {
     struct DiscardingSink: WatchSink {
         mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {}
     }
+}
+
+/// A transaction of the log after the snapshot, as its bytes were logged: what Zab starts from, so nothing
+/// is encoded again at start-up.
+public struct LoggedEntry: Sendable {
+    public var zxid: Int64
+    public var payload: ByteBuffer
 }

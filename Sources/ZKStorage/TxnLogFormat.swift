@@ -69,6 +69,9 @@ public enum TxnLogFormat {
 
     public struct ReadResult: Sendable {
         public var transactions: [Transaction]
+        /// Each transaction's bytes as logged (TxnHeader, record, and a TxnDigest if Apache wrote one):
+        /// slices of the file's buffer, for a reader that needs the bytes without encoding them again.
+        public var payloads: [ByteBuffer] = []
         /// Offset just past the last good entry (where a truncation would cut).
         public var validLength: Int
         /// Offset just past each transaction, in order (where a truncation after it would cut).
@@ -100,9 +103,10 @@ public enum TxnLogFormat {
         var b = bytes
         _ = try readHeader(&b)
         var transactions: [Transaction] = []
+        var payloads: [ByteBuffer] = []
         var ends: [Int] = []
         func result(_ offset: Int, _ outcome: ReadOutcome) -> ReadResult {
-            ReadResult(transactions: transactions, validLength: offset, entryEnds: ends, outcome: outcome)
+            ReadResult(transactions: transactions, payloads: payloads, validLength: offset, entryEnds: ends, outcome: outcome)
         }
         while true {
             let offset = b.readerIndex - bytes.readerIndex
@@ -127,11 +131,13 @@ public enum TxnLogFormat {
                     : .torn(offset: offset, reason: "checksum mismatch")
                 return result(offset, outcome)
             }
+            let payload = entry
             do {
                 let header = try TxnHeader(from: &entry)
                 let body = try TxnBody.decode(type: header.type, from: &entry)
                 // A trailing TxnDigest (Apache 3.6+) may follow; it is not needed to rebuild the tree.
                 transactions.append(Transaction(header: header, body: body))
+                payloads.append(payload)
             } catch {
                 return result(offset, .torn(offset: offset, reason: "undecodable entry: \(error)"))
             }

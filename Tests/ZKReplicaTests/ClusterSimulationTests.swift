@@ -6,7 +6,7 @@ import ZKReplica
 /// simulated network, disks and clock, checked after every event and for linearizability at the end.
 @Suite struct ClusterSimulationTests {
     /// Seeds per CI run; ZK_CLUSTER_SEEDS runs more (or fewer) locally.
-    static let sweepSeeds = Int(ProcessInfo.processInfo.environment["ZK_CLUSTER_SEEDS"] ?? "") ?? 1000
+    static let sweepSeeds = Int(ProcessInfo.processInfo.environment["ZK_CLUSTER_SEEDS"] ?? "") ?? 2000
     static let firstSeed = UInt64(ProcessInfo.processInfo.environment["ZK_CLUSTER_FIRST_SEED"] ?? "") ?? 1
 
     static func run(_ seed: UInt64, faults: InjectedFaults = []) -> (failure: String?, world: ClusterWorld) {
@@ -81,7 +81,7 @@ import ZKReplica
         for (needle, name) in [("not linearizable", "linearizability"), ("tree at zxid", "equal trees"),
                                ("holds ephemeral", "ephemerals"), ("out of order", "reply order"),
                                ("behind", "zxid order"), ("watch", "watches"), ("cannot start", "recovery"),
-                               ("quiet phase", "liveness"), ("were lost", "durability")] where failure.contains(needle) {
+                               ("quiet phase", "liveness"), ("were lost", "durability"), ("both led", "one leader per epoch")] where failure.contains(needle) {
             return name
         }
         return "other"

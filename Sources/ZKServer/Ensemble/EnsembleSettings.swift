@@ -93,7 +93,7 @@ extension EnsembleSettings {
         if let path = recovered.snapshotPath {
             snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: try FileSystem.readFile(path))
         }
-        let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: $0.serialized()) }
+        let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: $0.payload) }
         // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; the larger
         // promise is the one kept.
         let state = PersistentState(acceptedEpoch: max(epochs.accepted, epochs.current), currentEpoch: epochs.current,

@@ -2,8 +2,8 @@ import ZKDataTree
 import ZKReplica
 import ZKServerCore
 
-/// The invariants checked on the members after every event: equal trees at equal zxid, and no ephemeral
-/// without its session.
+/// The invariants checked on the members after every event: one leader per epoch, a new leader holding
+/// everything clients saw committed, equal trees at equal zxid, and no ephemeral without its session.
 struct ClusterChecker {
     /// The digest of the (replicated part of the) tree at each zxid some member has reached.
     var digestAt: [Int64: UInt64] = [:]
@@ -13,8 +13,9 @@ struct ClusterChecker {
     /// The highest zxid any client has seen in a reply: the member that sent it had applied it, so a quorum
     /// had committed it.
     var highestSeen: Int64 = 0
-    /// Epochs whose leader has been checked for holding everything committed before it.
+    /// Epochs whose leader has been checked for holding everything committed before it, and who led them.
     var checkedEpochs: Set<Int64> = []
+    var leaderOf: [Int64: Int64] = [:]
 
     mutating func forget(_ id: Int64) { checkedZxid[id] = nil }
 
@@ -23,6 +24,10 @@ struct ClusterChecker {
             guard let replica = world.members[id]?.replica else { continue }
             let tree = replica.core.tree
             let zxid = tree.lastProcessedZxid
+            if case .leader(let epoch) = replica.core.role, let other = leaderOf[epoch], other != id {
+                return world.fail("members \(other) and \(id) both led epoch \(epoch)")
+            }
+            if case .leader(let epoch) = replica.core.role { leaderOf[epoch] = id }
             if case .leader(let epoch) = replica.core.role, checkedEpochs.insert(epoch).inserted,
                zxid < highestSeen, highestSeen >> 32 < epoch {
                 return world.fail("member \(id) leads epoch \(epoch) from zxid 0x\(String(zxid, radix: 16)) but a client already "

@@ -1,3 +1,4 @@
+import ZKSimulation
 import ZKReplica
 import ZKServerCore
 

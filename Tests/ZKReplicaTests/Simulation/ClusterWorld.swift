@@ -339,16 +339,6 @@ struct ClusterMember {
     var flushScheduled = false
 }
 
-/// An unordered pair of members: a quorum connection or a partitioned link.
-struct Link: Hashable {
-    let a: Int64
-    let b: Int64
-    init(_ x: Int64, _ y: Int64) {
-        a = min(x, y)
-        b = max(x, y)
-    }
-}
-
 /// One direction of a connection (clients' connections are negative numbers).
 struct DirectedLink: Hashable {
     var from: Int64

@@ -15,16 +15,6 @@ struct SimNode {
     var isUp: Bool { peer != nil }
 }
 
-/// An unordered pair of servers: a quorum connection or a partitioned link.
-struct Link: Hashable {
-    let a: PeerID
-    let b: PeerID
-    init(_ x: PeerID, _ y: PeerID) {
-        a = min(x, y)
-        b = max(x, y)
-    }
-}
-
 /// One line of the trace kept for failure reports; formatted only when a run fails.
 struct TraceLine {
     var time: Int

@@ -1,3 +1,4 @@
+import ZKSimulation
 import ZKZab
 
 /// Election traffic may be lost, repeated and reordered; quorum connections are FIFO until they break.

@@ -1,3 +1,4 @@
+import ZKSimulation
 import ZKZab
 
 /// Booting, crashing and restarting servers, their disks, and carrying out their `Ready`s.
