@@ -22,6 +22,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     private var connectionsPerHost: [String: Int] = [:]
     private var nextConnectionId: ConnectionID = 1
     private var timers: [RepeatedTask] = []
+    private var writeScheduled = false
 
     init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, replica: Replica,
          durableLog: DurableLog?, network: PeerNetwork? = nil) {
@@ -135,8 +136,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
             case .note(let line): FileDescriptorOutput.standardError("zkserver: \(line)\n")
             }
         }
-        durableLog?.commitIfNeeded()
-        network?.flush()
+        if !ready.effects.isEmpty { writeSoon() }
         for (id, buffer) in ready.frames where !ready.closes.contains(id) { channels[id]?.writeAndFlush(buffer, promise: nil) }
         for id in ready.closes {
             guard let channel = channels[id] else { continue }
@@ -145,6 +145,18 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
             } else {
                 channel.close(promise: nil)
             }
+        }
+    }
+
+    /// The log's group commit and the peer packets go at the end of this event-loop turn, so every
+    /// connection's requests read in the turn share one fsync and one write per peer.
+    private func writeSoon() {
+        guard !writeScheduled else { return }
+        writeScheduled = true
+        eventLoop.execute { [self] in
+            writeScheduled = false
+            durableLog?.commitIfNeeded()
+            network?.flush()
         }
     }
 
