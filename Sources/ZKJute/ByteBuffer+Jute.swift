@@ -15,6 +15,14 @@ extension ByteBuffer {
         writeBytes(bytes)
     }
 
+    /// A buffer field written from bytes already in a ByteBuffer (a proposal's transaction), with no array
+    /// in between.
+    @inlinable public mutating func writeJuteByteBuffer(_ bytes: ByteBuffer?) {
+        guard let bytes else { return writeJuteInt(-1) }
+        writeJuteInt(Int32(truncatingIfNeeded: bytes.readableBytes))
+        writeImmutableBuffer(bytes)
+    }
+
     @inlinable public mutating func writeJuteString(_ string: String?) {
         guard let string else { return writeJuteInt(-1) }
         let lengthIndex = writerIndex
@@ -61,6 +69,15 @@ extension ByteBuffer {
     @inlinable public mutating func readJuteOptionalBuffer(_ field: String = "buffer") throws(JuteError) -> [UInt8]? {
         guard let length = try readJuteLength(field, elementSize: 1) else { return nil }
         return readBytes(length: length)
+    }
+
+    /// A buffer field as a ByteBuffer of its own: one copy, sized to the field, so whoever keeps it (Zab keeps
+    /// proposals in memory) does not keep the whole read buffer alive.
+    @inlinable public mutating func readJuteOptionalByteBuffer(_ field: String = "buffer") throws(JuteError) -> ByteBuffer? {
+        guard let length = try readJuteLength(field, elementSize: 1), let slice = readSlice(length: length) else { return nil }
+        var copy = ByteBufferAllocator().buffer(capacity: length)
+        copy.writeImmutableBuffer(slice)
+        return copy
     }
 
     /// A buffer whose null form is read as empty, as Apache's server treats it.

@@ -30,9 +30,9 @@ import ZKTestSupport
     /// Packets beyond the golden ones: null versus empty data and authinfo, unknown type, odd zxids.
     static let extraPackets: [QuorumPacket] = [
         QuorumPacket(type: 99, zxid: Int64.min),
-        QuorumPacket(.ack, zxid: Int64.max, data: [], authinfo: []),
-        QuorumPacket(.request, zxid: -1, data: [0], authinfo: [Id(scheme: "", id: ""), .anyone]),
-        QuorumPacket(.proposal, zxid: 1, data: Array(repeating: 0xab, count: 300), authinfo: nil),
+        QuorumPacket(.ack, zxid: Int64.max, bytes: [], authinfo: []),
+        QuorumPacket(.request, zxid: -1, bytes: [0], authinfo: [Id(scheme: "", id: ""), .anyone]),
+        QuorumPacket(.proposal, zxid: 1, bytes: Array(repeating: 0xab, count: 300), authinfo: nil),
     ]
 
     static let allPackets: [QuorumPacket] = Array(PeerSamples.packets.values) + extraPackets
@@ -298,9 +298,9 @@ import ZKTestSupport
         var buffer = ByteBuffer(bytes: Self.header + Self.int(Int32(0xfffff * 2)))
         #expect(try Self.decoder.nextPacket(from: &buffer) == nil)
         let small = QuorumPacketDecoder(maxBufferLength: 8)
-        var ok = ByteBuffer(bytes: QuorumPacket(.ack, zxid: 1, data: Array(repeating: 1, count: 8)).encodedBytes())
+        var ok = ByteBuffer(bytes: QuorumPacket(.ack, zxid: 1, bytes: Array(repeating: 1, count: 8)).encodedBytes())
         #expect(try small.nextPacket(from: &ok) != nil)
-        var tooBig = ByteBuffer(bytes: QuorumPacket(.ack, zxid: 1, data: Array(repeating: 1, count: 9)).encodedBytes())
+        var tooBig = ByteBuffer(bytes: QuorumPacket(.ack, zxid: 1, bytes: Array(repeating: 1, count: 9)).encodedBytes())
         #expect(throws: JuteError.self) { try small.nextPacket(from: &tooBig) }
     }
 

@@ -7,18 +7,18 @@ extension QuorumPacket {
     /// Learner -> leader, first packet: zxid = makeZxid(acceptedEpoch, 0) (Learner.registerWithLeader).
     public static func learnerInfo(observer: Bool = false, acceptedEpoch: Int64, info: LearnerInfo) -> QuorumPacket {
         QuorumPacket(observer ? .observerInfo : .followerInfo, zxid: ZxidUtils.make(epoch: acceptedEpoch, counter: 0),
-                     data: info.encodedBytes())
+                     bytes: info.encodedBytes())
     }
 
     /// Leader -> learner: the proposed epoch (LearnerHandler.run).
     public static func leaderInfo(newEpoch: Int64, protocolVersion: Int32 = LearnerInfo.zab10ProtocolVersion) -> QuorumPacket {
         QuorumPacket(.leaderInfo, zxid: ZxidUtils.make(epoch: newEpoch, counter: 0),
-                     data: LeaderInfoData(protocolVersion: protocolVersion).encodedBytes())
+                     bytes: LeaderInfoData(protocolVersion: protocolVersion).encodedBytes())
     }
 
     /// Learner -> leader: zxid = the learner's last logged zxid (Learner.registerWithLeader).
     public static func ackEpoch(lastLoggedZxid: Int64, currentEpoch: Int32) -> QuorumPacket {
-        QuorumPacket(.ackEpoch, zxid: lastLoggedZxid, data: AckEpochData(currentEpoch: currentEpoch).encodedBytes())
+        QuorumPacket(.ackEpoch, zxid: lastLoggedZxid, bytes: AckEpochData(currentEpoch: currentEpoch).encodedBytes())
     }
 
     /// Leader -> learner: the sync mode, with the zxid it is about (LearnerHandler.syncFollower / run).
@@ -30,7 +30,7 @@ extension QuorumPacket {
     /// Leader -> learner, end of sync: zxid = makeZxid(newEpoch, 0), data = the quorum configuration text
     /// (QuorumVerifier.toString in UTF-8) for Zab 1.0 learners, null for older ones (LearnerHandler.run).
     public static func newLeader(zxid: Int64, config: String?) -> QuorumPacket {
-        QuorumPacket(.newLeader, zxid: zxid, data: config.map { Array($0.utf8) })
+        QuorumPacket(.newLeader, zxid: zxid, bytes: config.map { Array($0.utf8) })
     }
 
     /// Leader -> learner: start serving (LearnerHandler.run).
@@ -42,21 +42,21 @@ extension QuorumPacket {
 
     /// Leader -> follower (Leader.propose); INFORM carries the same data to observers (Leader.inform).
     public static func proposal(_ txn: SerializedTxn) -> QuorumPacket {
-        QuorumPacket(.proposal, zxid: txn.header.zxid, data: txn.encodedBytes())
+        QuorumPacket(.proposal, zxid: txn.header.zxid, bytes: txn.encodedBytes())
     }
     public static func inform(_ txn: SerializedTxn) -> QuorumPacket {
-        QuorumPacket(.inform, zxid: txn.header.zxid, data: txn.encodedBytes())
+        QuorumPacket(.inform, zxid: txn.header.zxid, bytes: txn.encodedBytes())
     }
 
     public static func commit(zxid: Int64) -> QuorumPacket { QuorumPacket(.commit, zxid: zxid) }
 
     public static func commitAndActivate(zxid: Int64, designatedLeader: Int64) -> QuorumPacket {
-        QuorumPacket(.commitAndActivate, zxid: zxid, data: DesignatedLeaderData(designatedLeader: designatedLeader).encodedBytes())
+        QuorumPacket(.commitAndActivate, zxid: zxid, bytes: DesignatedLeaderData(designatedLeader: designatedLeader).encodedBytes())
     }
 
     public static func informAndActivate(designatedLeader: Int64, txn: SerializedTxn) -> QuorumPacket {
         QuorumPacket(.informAndActivate, zxid: txn.header.zxid,
-                     data: InformAndActivateData(designatedLeader: designatedLeader, txn: txn).encodedBytes())
+                     bytes: InformAndActivateData(designatedLeader: designatedLeader, txn: txn).encodedBytes())
     }
 
     /// Leader -> learner: zxid = the leader's last proposed zxid, no data (LearnerHandler.ping).
@@ -64,19 +64,19 @@ extension QuorumPacket {
 
     /// Learner -> leader: the answer to `ping`, echoing its type, zxid and authinfo (Learner.ping).
     public static func pingReply(to ping: QuorumPacket, sessions: [SessionTouch]) -> QuorumPacket {
-        QuorumPacket(type: ping.type, zxid: ping.zxid, data: SessionTouches(sessions: sessions).encodedBytes(),
+        QuorumPacket(type: ping.type, zxid: ping.zxid, bytes: SessionTouches(sessions: sessions).encodedBytes(),
                      authinfo: ping.authinfo)
     }
 
     /// Learner -> leader (Learner.validateSession).
     public static func revalidate(sessionId: Int64, timeout: Int32) -> QuorumPacket {
-        QuorumPacket(.revalidate, zxid: -1, data: RevalidateRequest(sessionId: sessionId, timeout: timeout).encodedBytes())
+        QuorumPacket(.revalidate, zxid: -1, bytes: RevalidateRequest(sessionId: sessionId, timeout: timeout).encodedBytes())
     }
 
     /// Leader -> learner: the request packet returned with the verdict (Leader.revalidateSession).
     public static func revalidateReply(to request: QuorumPacket, sessionId: Int64, valid: Bool) -> QuorumPacket {
         QuorumPacket(type: request.type, zxid: request.zxid,
-                     data: RevalidateReply(sessionId: sessionId, valid: valid).encodedBytes(), authinfo: request.authinfo)
+                     bytes: RevalidateReply(sessionId: sessionId, valid: valid).encodedBytes(), authinfo: request.authinfo)
     }
 
     /// Leader -> learner: a forwarded sync is done (Leader.sendSync).
@@ -84,7 +84,7 @@ extension QuorumPacket {
 
     /// Learner -> leader (Learner.request). Apache sends null authinfo when the request has none.
     public static func request(_ request: LearnerRequest, authinfo: [Id]?) -> QuorumPacket {
-        QuorumPacket(.request, zxid: -1, data: request.encodedBytes(), authinfo: authinfo)
+        QuorumPacket(.request, zxid: -1, bytes: request.encodedBytes(), authinfo: authinfo)
     }
 }
 

@@ -12,28 +12,41 @@ import ZKJute
 public struct QuorumPacket: JuteRecord, Hashable {
     public var type: Int32
     public var zxid: Int64
-    public var data: [UInt8]?
+    /// A ByteBuffer, so a proposal's transaction goes from the log entry to the socket (and from the socket
+    /// to the log entry) with one copy and no array.
+    public var data: ByteBuffer?
     public var authinfo: [Id]?
 
-    public init(type: Int32, zxid: Int64, data: [UInt8]? = nil, authinfo: [Id]? = nil) {
+    public init(type: Int32, zxid: Int64, data: ByteBuffer? = nil, authinfo: [Id]? = nil) {
         self.type = type; self.zxid = zxid; self.data = data; self.authinfo = authinfo
     }
 
-    public init(_ type: QuorumPacketType, zxid: Int64, data: [UInt8]? = nil, authinfo: [Id]? = nil) {
+    public init(_ type: QuorumPacketType, zxid: Int64, data: ByteBuffer? = nil, authinfo: [Id]? = nil) {
         self.init(type: type.rawValue, zxid: zxid, data: data, authinfo: authinfo)
     }
+
+    public init(type: Int32, zxid: Int64, bytes: [UInt8]?, authinfo: [Id]? = nil) {
+        self.init(type: type, zxid: zxid, data: bytes.map { ByteBuffer(bytes: $0) }, authinfo: authinfo)
+    }
+
+    public init(_ type: QuorumPacketType, zxid: Int64, bytes: [UInt8]?, authinfo: [Id]? = nil) {
+        self.init(type: type.rawValue, zxid: zxid, bytes: bytes, authinfo: authinfo)
+    }
+
+    /// `data` as bytes (nil when null).
+    public var dataBytes: [UInt8]? { data.map { Array($0.readableBytesView) } }
 
     /// nil for a type Apache does not define.
     public var packetType: QuorumPacketType? { QuorumPacketType(rawValue: type) }
 
     public func encode(into b: inout ByteBuffer) {
-        b.writeJuteInt(type); b.writeJuteLong(zxid); b.writeJuteBuffer(data); b.writeJuteRecords(authinfo)
+        b.writeJuteInt(type); b.writeJuteLong(zxid); b.writeJuteByteBuffer(data); b.writeJuteRecords(authinfo)
     }
 
     public init(from b: inout ByteBuffer) throws(JuteError) {
         type = try b.readJuteInt("QuorumPacket.type")
         zxid = try b.readJuteLong("QuorumPacket.zxid")
-        data = try b.readJuteOptionalBuffer("QuorumPacket.data")
+        data = try b.readJuteOptionalByteBuffer("QuorumPacket.data")
         // An Id is two strings, at least 8 bytes.
         authinfo = try b.readJuteOptionalVector("QuorumPacket.authinfo", minimumElementSize: 8) {
             (e: inout ByteBuffer) throws(JuteError) in try Id(from: &e)
@@ -43,6 +56,6 @@ public struct QuorumPacket: JuteRecord, Hashable {
     /// Decodes `data` as the payload record of this packet kind; null data reads as empty, as Apache's
     /// ByteBuffer.wrap would fail on it anyway for every kind that has a payload.
     public func payload<T: JuteDecodable>(_: T.Type) throws(JuteError) -> T {
-        try T(bytes: data ?? [])
+        try T(bytes: data?.readableBytesView ?? ByteBuffer().readableBytesView)
     }
 }

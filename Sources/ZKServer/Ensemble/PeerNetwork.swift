@@ -92,7 +92,7 @@ final class PeerNetwork: @unchecked Sendable {
         }
         let packet = PeerWire.packet(message, myId: settings.myId, config: settings.configText)
         if let channel = learnerChannels[peer] {
-            var buffer = channel.allocator.buffer(capacity: 64 + (packet.data?.count ?? 0))
+            var buffer = channel.allocator.buffer(capacity: 64 + (packet.data?.readableBytes ?? 0))
             packet.encode(into: &buffer)
             write(buffer, to: channel)
             return
@@ -303,7 +303,7 @@ private final class LearnerHandler: ChannelInboundHandler, @unchecked Sendable {
             while let packet = try decoder.nextPacket(from: &buffer) {
                 if peer == nil {
                     let type = ZKProtocol.QuorumPacketType(rawValue: packet.type)
-                    guard type == .followerInfo || type == .observerInfo, let sid = ReceivedLearnerInfo(data: packet.data).sid,
+                    guard type == .followerInfo || type == .observerInfo, let sid = ReceivedLearnerInfo(data: packet.dataBytes).sid,
                           network.learnerIdentified(sid, channel: context.channel) else {
                         return context.close(promise: nil)
                     }

@@ -36,11 +36,11 @@ enum PeerWire {
         case .revalidate(let request):
             return .revalidate(sessionId: request.sessionId, timeout: request.timeout)
         case .revalidated(let reply):
-            return QuorumPacket(.revalidate, zxid: -1, data: reply.encodedBytes())
+            return QuorumPacket(.revalidate, zxid: -1, bytes: reply.encodedBytes())
         case .learnerPing(let zxid, let sessions):
             var data = ByteBuffer()
             SessionTouches(sessions: sessions).encode(into: &data)
-            return QuorumPacket(.ping, zxid: zxid.rawValue, data: data.readBytes(length: data.readableBytes))
+            return QuorumPacket(.ping, zxid: zxid.rawValue, data: data)
         case .zab(let zab):
             return packet(zab, myId: myId, config: config)
         }
@@ -51,11 +51,11 @@ enum PeerWire {
         case .notification:
             preconditionFailure("notifications travel on the election channel")
         case .request(let payload):
-            return QuorumPacket(.request, zxid: -1, data: Array(payload.readableBytesView))
+            return QuorumPacket(.request, zxid: -1, data: payload)
         case .proposal(let entry):
-            return QuorumPacket(.proposal, zxid: entry.zxid.rawValue, data: Array(entry.payload.readableBytesView))
+            return QuorumPacket(.proposal, zxid: entry.zxid.rawValue, data: entry.payload)
         case .inform(let entry):
-            return QuorumPacket(.inform, zxid: entry.zxid.rawValue, data: Array(entry.payload.readableBytesView))
+            return QuorumPacket(.inform, zxid: entry.zxid.rawValue, data: entry.payload)
         case .ack(let zxid):
             return .ack(zxid: zxid.rawValue)
         case .commit(let zxid):
@@ -75,7 +75,7 @@ enum PeerWire {
         case .trunc(let zxid):
             return .trunc(zxid: zxid.rawValue)
         case .snap(let snapshot):
-            return QuorumPacket(.snap, zxid: snapshot.zxid.rawValue, data: Array(snapshot.data.readableBytesView))
+            return QuorumPacket(.snap, zxid: snapshot.zxid.rawValue, data: snapshot.data)
         case .leaderInfo(let zxid):
             return .leaderInfo(newEpoch: zxid.epoch)
         case .ackEpoch(let lastZxid, let currentEpoch):
@@ -92,16 +92,16 @@ enum PeerWire {
         do {
             switch type {
             case .request:
-                var data = ByteBuffer(bytes: packet.data ?? [])
+                var data = packet.data ?? ByteBuffer()
                 return .request(try ForwardedRequest(try LearnerRequest(from: &data), authIds: packet.authinfo ?? []))
             case .sync:
                 return .syncAnswered
             case .ping where fromLearner:
-                var data = ByteBuffer(bytes: packet.data ?? [])
+                var data = packet.data ?? ByteBuffer()
                 return .learnerPing(zxid, try SessionTouches(from: &data).sessions)
             case .ping: return .zab(.ping(zxid))
-            case .proposal: return .zab(.proposal(LogEntry(zxid: zxid, payload: ByteBuffer(bytes: packet.data ?? []))))
-            case .inform: return .zab(.inform(LogEntry(zxid: zxid, payload: ByteBuffer(bytes: packet.data ?? []))))
+            case .proposal: return .zab(.proposal(LogEntry(zxid: zxid, payload: packet.data ?? ByteBuffer())))
+            case .inform: return .zab(.inform(LogEntry(zxid: zxid, payload: packet.data ?? ByteBuffer())))
             case .ack: return .zab(.ack(zxid))
             case .commit: return .zab(.commit(zxid))
             case .newLeader: return .zab(.newLeader(zxid))
@@ -110,7 +110,7 @@ enum PeerWire {
             case .upToDate: return .zab(.upToDate)
             case .diff: return .zab(.diff(zxid))
             case .trunc: return .zab(.trunc(zxid))
-            case .snap: return .zab(.snap(Snapshot(zxid: zxid, data: ByteBuffer(bytes: packet.data ?? []))))
+            case .snap: return .zab(.snap(Snapshot(zxid: zxid, data: packet.data ?? ByteBuffer())))
             case .leaderInfo: return .zab(.leaderInfo(zxid))
             case .ackEpoch:
                 return .zab(.ackEpoch(lastZxid: zxid, currentEpoch: try packet.payload(AckEpochData.self).currentEpoch))
