@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
-        .executableTarget(name: "zkserver", dependencies: ["ZKServer"], swiftSettings: serverStrict),
+        .executableTarget(name: "zkserver", dependencies: ["ZKServer", "ZKServerCore"], swiftSettings: serverStrict),
         .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix], swiftSettings: strict),
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),

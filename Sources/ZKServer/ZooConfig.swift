@@ -65,20 +65,35 @@ public struct ZooConfig: Sendable {
                                    "maxCnxns", "clientPortListenBacklog", "connectToLearnerMasterLimit", "multiAddress.",
                                    "audit.", "sasl", "kerberos", "X509", "fips-mode", "enforce", "jute."]
 
+    /// The configuration, or the first problem in it (the server refuses to start on any).
     public static func parse(text: String, path: String, systemProperties: [String: String] = [:]) throws(ParseError) -> ZooConfig {
+        let (config, problems) = check(text: text, path: path, systemProperties: systemProperties)
+        if let first = problems.first { throw first }
+        return config
+    }
+
+    /// Every problem in the file, each with its line and key (`zkserver --check-config`), and the
+    /// configuration as far as it could be read.
+    public static func check(text: String, path: String, systemProperties: [String: String] = [:]) -> (ZooConfig, [ParseError]) {
         var config = ZooConfig()
         config.path = path
+        var problems: [ParseError] = []
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = String(rawLine.trimmingBlanks())
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
             guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw ParseError(file: path, line: lineNumber, key: line, message: "expected key=value")
+                problems.append(ParseError(file: path, line: lineNumber, key: line, message: "expected key=value"))
+                continue
             }
             let key = String(line[..<separator].trimmingBlanks())
             let value = String(line[line.index(after: separator)...].trimmingBlanks())
-            try config.apply(key: key, value: value, file: path, line: lineNumber)
+            do {
+                try config.apply(key: key, value: value, file: path, line: lineNumber)
+            } catch {
+                problems.append(error)
+            }
         }
         // System properties override nothing already set explicitly in the file, except the ones only Apache reads that way.
         for (key, value) in systemProperties.sorted(by: { $0.key < $1.key }) {
@@ -93,11 +108,11 @@ public struct ZooConfig: Sendable {
             }
         }
         if config.dataDir.isEmpty {
-            throw ParseError(file: path, line: 0, key: "dataDir", message: "dataDir is not set")
+            problems.append(ParseError(file: path, line: 0, key: "dataDir", message: "dataDir is not set"))
         }
         if config.dataLogDir.isEmpty { config.dataLogDir = config.dataDir }
         if config.readOnlyModeEnabled { config.fourLetterWhitelist.insert("isro") }
-        return config
+        return (config, problems)
     }
 
     static func whitelist(_ value: String) -> Set<String> {

@@ -6,7 +6,9 @@ import ZKStorage
 /// zkCleanup). Returns nil when the first argument names no tool.
 enum Tools {
     static let usage = """
-    usage: zkserver [-Dkey=value ...] zoo.cfg          run the server
+    usage: zkserver [-Dkey=value ...] zoo.cfg          run the server (SIGTERM or SIGINT stops it cleanly)
+           zkserver --check-config zoo.cfg             report every problem in zoo.cfg (line and key); exit 1 if any
+           zkserver --version                          print the version
            zkserver log-dump LOGFILE                   print every transaction of a log file
            zkserver snapshot-dump SNAPSHOTFILE         print the sessions and nodes of a snapshot
            zkserver verify zoo.cfg|DATADIR             check the checksums of every log and snapshot

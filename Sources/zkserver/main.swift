@@ -1,8 +1,13 @@
 import Foundation
 import ZKServer
+import ZKServerCore
 
 /// zkserver [-Dkey=value ...] path/to/zoo.cfg — as Apache's QuorumPeerMain takes it — or a data-dir tool.
 if let status = Tools.run(Array(CommandLine.arguments.dropFirst())) { exit(status) }
+if CommandLine.arguments.dropFirst().first == "--version" {
+    print("zkserver \(ServerSettings().version) (speaks Apache ZooKeeper 3.8.0's protocols and formats)")
+    exit(0)
+}
 keepLargeBuffersInTheirOwnMappings()
 var properties: [String: String] = [:]
 var configPath: String?
@@ -20,6 +25,17 @@ for argument in flagSources + CommandLine.arguments.dropFirst() {
         configPath = argument
     }
 }
+if CommandLine.arguments.dropFirst().first == "--check-config" {
+    guard let configPath else {
+        FileHandle.standardError.write(Data("usage: zkserver --check-config zoo.cfg\n".utf8))
+        exit(2)
+    }
+    let report = ConfigCheck.run(path: configPath, systemProperties: properties)
+    for warning in report.warnings { print("warning: \(warning)") }
+    for problem in report.problems { print("error: \(problem)") }
+    if report.problems.isEmpty { print("\(configPath): ok") }
+    exit(report.problems.isEmpty ? 0 : 1)
+}
 guard let configPath else {
     FileHandle.standardError.write(Data("usage: zkserver [-Dkey=value ...] zoo.cfg\n".utf8))
     exit(2)
@@ -36,7 +52,13 @@ do {
     exit(2)
 }
 for warning in config.warnings { FileHandle.standardError.write(Data("zkserver: warning: \(warning)\n".utf8)) }
-try? FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+for (key, directory) in [("dataDir", config.dataDir), ("dataLogDir", config.dataLogDir)]
+    where key == "dataDir" || directory != config.dataDir {
+    if let problem = ConfigCheck.writableProblem(directory) {
+        FileHandle.standardError.write(Data("zkserver: \(key) \(directory) \(problem)\n".utf8))
+        exit(1)
+    }
+}
 
 let server: ZooKeeperServer
 do {
@@ -53,7 +75,28 @@ do {
     exit(1)
 }
 FileHandle.standardError.write(Data("zkserver: serving on \(config.clientPortAddress):\(server.boundPort ?? config.clientPort)\n".utf8))
+// SIGTERM and SIGINT stop the server as Apache's shutdown hook does: the fsync under way finishes and its
+// clients are answered, then every connection closes (the sessions live on in the ensemble or on disk).
+let stopped = AsyncStream<Void>.makeStream()
+nonisolated(unsafe) var signalled = false
+let shutdownSignals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+    source.setEventHandler {
+        guard !signalled else { return }
+        signalled = true
+        FileHandle.standardError.write(Data("zkserver: shutting down (signal \(number))\n".utf8))
+        Task {
+            try? await server.shutdown()
+            stopped.continuation.finish()
+        }
+    }
+    source.resume()
+    return source
+}
 try await server.waitUntilClosed()
+if signalled { for await _ in stopped.stream {} }
+withExtendedLifetime(shutdownSignals) {}
 
 /// glibc raises its mmap threshold to the size of the largest block freed (up to 32 MiB), so after the
 /// first snapshot buffer, buffers of that size come from the heap and their pages stay resident after

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import ZKStorage
+
+/// `zkserver --check-config zoo.cfg`: every problem the server would refuse to start on, each with its file,
+/// line and key, and the warnings it would print.
+public enum ConfigCheck {
+    public struct Report: Sendable {
+        public var problems: [String] = []
+        public var warnings: [String] = []
+    }
+
+    public static func run(path: String, systemProperties: [String: String] = [:]) -> Report {
+        var report = Report()
+        guard let text = (try? FileSystem.readFile(path)).map({ String(buffer: $0) }) else {
+            report.problems.append("\(path): cannot be read")
+            return report
+        }
+        let (config, problems) = ZooConfig.check(text: text, path: path, systemProperties: systemProperties)
+        report.problems = problems.map(\.description)
+        report.warnings = config.warnings
+        guard !config.dataDir.isEmpty else { return report }
+        for (key, directory) in [("dataDir", config.dataDir), ("dataLogDir", config.dataLogDir)]
+    where key == "dataDir" || directory != config.dataDir {
+            if let problem = writableProblem(directory) { report.problems.append("\(path): \(key): \(directory) \(problem)") }
+        }
+        let myIdPath = config.dataDir + "/myid"
+        let myIdText = FileSystem.exists(myIdPath) ? (try? FileSystem.readFile(myIdPath)).map { String(buffer: $0) } : nil
+        do {
+            _ = try EnsembleSettings.from(config, myIdText: myIdText)
+        } catch {
+            report.problems.append("\(path): \(error)")
+        }
+        return report
+    }
+
+    /// Why the server cannot write in `directory` (nil: it can). Creates the directory, as the server would,
+    /// and a probe file in it that it removes again: permission bits alone say nothing when run as root.
+    public static func writableProblem(_ directory: String) -> String? {
+        do {
+            try FileSystem.makeDirectory(directory)
+        } catch {
+            return "cannot be created: \(error)"
+        }
+        let probe = directory + "/.zkserver-write-check"
+        let fd = open(probe, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+        guard fd >= 0 else { return "is not writable: \(String(cString: strerror(errno)))" }
+        close(fd)
+        unlink(probe)
+        return nil
+    }
+}
