@@ -11,6 +11,7 @@ extension Replica {
     public func received(_ message: PeerMessage, from sender: Int64, now: Now) {
         guard peer != nil else { return }
         lastNow = now
+        core.advanceTime(to: now)
         switch message {
         case .zab(let zab):
             peer!.step(zab, from: sender)

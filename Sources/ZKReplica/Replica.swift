@@ -128,7 +128,9 @@ public final class Replica {
     // MARK: Storage
 
     /// Every append through `zxid` is on disk.
-    public func persisted(through zxid: Int64) {
+    public func persisted(through zxid: Int64, now: Now) {
+        lastNow = now
+        core.advanceTime(to: now)
         if peer != nil {
             peer!.persisted(through: Zxid(rawValue: zxid))
         } else {

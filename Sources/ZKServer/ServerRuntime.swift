@@ -34,7 +34,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         self.network = network
         network?.delegate = self
         durableLog?.core = replica.core
-        durableLog?.onDurable = { [unowned self] zxid in replica.persisted(through: zxid); flush() }
+        durableLog?.onDurable = { [unowned self] zxid in replica.persisted(through: zxid, now: SystemClock.now()); flush() }
         durableLog?.onSnapshot = { [unowned self] zxid, bytes in replica.snapshotWritten(zxid: zxid, bytes: bytes); flush() }
     }
 

@@ -26,15 +26,16 @@ struct PendingTxn {
 }
 
 /// A connection's requests held back to keep its replies in request order behind its own pending ones.
+/// Each entry keeps when its request arrived (monotonic ms), for the latency srvr and mntr report.
 enum Deferred {
     /// A write (or a learner's forwarded closeSession) waiting for its commit.
-    case write
+    case write(since: Int64)
     /// A learner's sync waiting for the leader's answer.
-    case sync
+    case sync(since: Int64)
     /// A request that finished while one before it still waits: its answer, held until then.
-    case answered(Answer)
+    case answered(Answer, since: Int64)
     /// A read that arrived behind pending ones.
-    case request(ClientRequest)
+    case request(ClientRequest, since: Int64)
 }
 
 /// What a finished request answers.
@@ -57,14 +58,18 @@ extension ServerCore {
         // The sink may refuse it and end this leadership (the zxid counter ran out): then nobody waits for it.
         guard role.isServing else { return }
         pendingTxns.append(PendingTxn(txn: txn, origin: origin))
-        if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write) }
-        if case .closeSession(let connection, _) = origin { deferred[connection, default: []].append(.write) }
+        if case .reply(let connection, _, _, _) = origin { deferred[connection, default: []].append(.write(since: now.monotonicMillis)) }
+        if case .closeSession(let connection, _) = origin { deferred[connection, default: []].append(.write(since: now.monotonicMillis)) }
     }
 
     func nextZxid() -> Int64 {
         if case .leader = role, let zxid = replication?.nextProposalZxid { return zxid }
         return lastAssignedZxid + 1
     }
+
+    /// The time of an input that reaches the core without a request (a commit, a finished fsync): what the
+    /// replies it causes measure their latency against.
+    public func advanceTime(to now: Now) { lastNow = now }
 
     /// The log has made everything through `zxid` durable: apply it and answer those who wait.
     public func logged(through zxid: Int64) {
@@ -115,20 +120,27 @@ extension ServerCore {
             case .answered, .request: return false
             }
         }) else { return deliver(id, answer) }
+        let since: Int64
+        switch deferred[id]![position] {
+        case .write(let t), .sync(let t), .answered(_, let t), .request(_, let t): since = t
+        }
         guard position == 0 else {
-            deferred[id]![position] = .answered(answer)
+            deferred[id]![position] = .answered(answer, since: since)
             return
         }
         deferred[id]!.removeFirst()
+        answeringSince = since
         deliver(id, answer)
         // Mutated in place through the subscript: copying the queue out and back would copy it on every write.
         while let head = deferred[id]?.first {
             switch head {
-            case .answered(let held):
+            case .answered(let held, let since):
                 deferred[id]!.removeFirst()
+                answeringSince = since
                 deliver(id, held)
-            case .request(let request):
+            case .request(let request, let since):
                 deferred[id]!.removeFirst()
+                answeringSince = since
                 dispatch(id, request, now: lastNow)
             case .write, .sync:
                 return

@@ -112,9 +112,9 @@ extension ServerCore {
         if case .sync(let sync) = request.body { learnerState?.forwardedSyncs.append((key, sync.path)) }
         // Later reads of this connection wait behind the reply (a new session has no reads yet).
         if case .sync = request.body {
-            deferred[id, default: []].append(.sync)
+            deferred[id, default: []].append(.sync(since: lastNow.monotonicMillis))
         } else if case .connect = origin {} else {
-            deferred[id, default: []].append(.write)
+            deferred[id, default: []].append(.write(since: lastNow.monotonicMillis))
         }
         replication?.forwardToLeader(forwarded)
     }

@@ -22,9 +22,10 @@ extension ServerCore {
         // back, a write sent after it would be answered first.
         let forwardedAtOnce = request.isWrite || (request.opCode == .sync && role.isLearner)
         if deferred[id]?.isEmpty == false && !forwardedAtOnce {
-            deferred[id]!.append(.request(request))
+            deferred[id]!.append(.request(request, since: now.monotonicMillis))
             return
         }
+        answeringSince = now.monotonicMillis
         dispatch(id, request, now: now)
     }
 
@@ -93,7 +94,7 @@ extension ServerCore {
 
     private func noteReply(_ id: ConnectionID) {
         stats.packetsSent += 1
-        stats.recordLatency(0)
+        stats.recordLatency(max(0, lastNow.monotonicMillis - answeringSince))
         connections[id]?.packetsSent += 1
         connections[id]?.lastZxid = tree.lastProcessedZxid
     }

@@ -26,6 +26,8 @@ public final class ServerCore {
     var deferred: [ConnectionID: Deque<Deferred>] = [:]
     /// The time of the request being handled, for requests run later from a deferral queue.
     var lastNow: Now
+    /// When the request being answered arrived (monotonic ms): its reply's latency is measured from here.
+    var answeringSince: Int64 = 0
     var lastAssignedZxid: Int64
     var nextContainerCheck: Int64 = 0
     public let startedAt: Now

@@ -194,6 +194,21 @@ public struct MemberStatus: Sendable, Hashable {
     public init(server: String) { self.server = server }
 
     public var epoch: Int64? { zxid.map { $0 >> 32 } }
+
+    /// The error as one short phrase for a table cell ("connection refused"); `error` keeps the whole text.
+    public var shortError: String? {
+        guard let error else { return nil }
+        let lower = error.lowercased()
+        for (needle, phrase) in [("refused", "connection refused"), ("timed out", "timed out"), ("timeout", "timed out"),
+                                 ("unreachable", "unreachable"), ("reset by peer", "connection reset"),
+                                 ("not currently serving", "not serving"), ("whitelist", "srvr not allowed"),
+                                 ("name or service", "unknown host"), ("no such host", "unknown host")]
+        where lower.contains(needle) {
+            return phrase
+        }
+        let line = error.split(whereSeparator: \.isNewline).first.map(String.init) ?? error
+        return line.count > 24 ? String(line.prefix(23)) + "…" : line
+    }
 }
 
 public enum ShellVersion {

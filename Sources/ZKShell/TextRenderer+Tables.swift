@@ -55,17 +55,25 @@ extension TextRenderer {
 
     static func ensemble(_ members: [MemberStatus], style: TextStyle = .plain) -> String {
         let header = ["SERVER", "MODE", "ZXID", "EPOCH", "LATENCY", "CONN", "OUT", "NODES", "SYNC"]
+        // A member that is down has nothing in its other cells: its short reason runs on into them instead
+        // of widening the MODE column (which would push the table past its width and cut every cell).
         let rows = members.map { m -> [String] in
-            guard m.error == nil else { return [m.server, "down: " + (m.error ?? ""), "", "", "", "", "", "", ""] }
+            guard m.error == nil else { return [m.server, "down", "", "", "", "", "", "", ""] }
             return [m.server, m.mode ?? "?", m.zxid.map { "0x" + hex($0) } ?? "", m.epoch.map(String.init) ?? "",
                     m.latency ?? "", m.connections.map(String.init) ?? "", m.outstanding.map(String.init) ?? "",
                     m.znodes.map(String.init) ?? "", m.syncedFollowers.map(String.init) ?? ""]
         }
-        return table([header] + rows, width: style.width) { row, column, cell in
-            guard column == 1, row > 0 else { return cell }
-            if cell.hasPrefix("down") { return style.paint(cell, .red) }
+        let text = table([header] + rows, width: style.width) { row, column, cell in
+            guard column == 1, row > 0, !cell.hasPrefix("down") else { return cell }
             return cell.hasPrefix("leader") || cell.hasPrefix("standalone") ? style.paint(cell, .green) : cell
         }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let modeColumn = lines.first?.range(of: "MODE")?.lowerBound, let first = lines.first else { return text }
+        let indent = first.distance(from: first.startIndex, to: modeColumn)
+        for (index, member) in members.enumerated() where member.error != nil && index + 1 < lines.count {
+            lines[index + 1] = String(lines[index + 1].prefix(indent)) + style.paint("down: " + (member.shortError ?? ""), .red)
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Left-aligned columns two spaces apart, trailing blanks trimmed. Wider than `width`, the widest

@@ -28,6 +28,26 @@ final class HeldLog: TransactionLogSink {
         sent.compactMap { if case .reply(let c, let xid, let err, _) = $0, c == id { return (xid, err) } else { return nil } }
     }
 
+    /// srvr's latency is measured: a read answered at once counts 0 ms, a write from its arrival to its
+    /// durable reply, and a read held behind that write as long as it waited.
+    @Test func latencyIsMeasuredFromArrivalToReply() {
+        let (h, log) = harness()
+        h.core.connectionOpened(1, remoteHost: "127.0.0.1", remotePort: 1, now: h.now)
+        h.core.receiveConnect(1, ConnectRequest(lastZxidSeen: 0, timeOut: 10_000, sessionId: 0, passwd: Array(repeating: 0, count: 16), readOnly: false), now: h.now)
+        h.core.logged(through: log.held.last!.zxid)
+        _ = send(h, 1, .exists, .exists(ExistsRequest(path: "/", watch: false)))
+        #expect(h.core.stats.requestCount == 1 && h.core.stats.maxLatency == 0)
+        _ = send(h, 1, .create, .create(CreateRequest(path: "/a", data: [], acl: ACL.openACLUnsafe, flags: 0)))
+        h.now.monotonicMillis += 5
+        _ = send(h, 1, .exists, .exists(ExistsRequest(path: "/a", watch: false)))
+        h.now.monotonicMillis += 20
+        h.core.advanceTime(to: h.now)
+        h.core.logged(through: log.held.last!.zxid)
+        #expect(replies(h.output.take(), to: 1).map(\.1) == [.ok, .ok, .ok])
+        #expect(h.core.stats.requestCount == 3)
+        #expect(h.core.stats.minLatency == 0 && h.core.stats.maxLatency == 25 && h.core.stats.totalLatency == 45)
+    }
+
     @Test func sessionsAndWritesWaitForTheLog() {
         let (h, log) = harness()
         h.core.connectionOpened(1, remoteHost: "127.0.0.1", remotePort: 1, now: h.now)

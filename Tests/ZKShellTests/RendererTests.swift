@@ -25,6 +25,20 @@ import ZKProtocol
             """)
     }
 
+    @Test func aDownMemberIsOneShortCell() {
+        var up = MemberStatus(server: "127.0.0.1:2181")
+        up.mode = "leader"
+        up.zxid = 0x1_0000_0002
+        var down = MemberStatus(server: "127.0.0.1:2182")
+        down.error = "connect(descriptor:addr:size:): Connection refused (errno: 111) while connecting to 127.0.0.1:2182"
+        var odd = MemberStatus(server: "127.0.0.1:2183")
+        odd.error = String(repeating: "x", count: 80)
+        let lines = TextRenderer.ensemble([up, down, odd]).split(separator: "\n").map(String.init)
+        #expect(lines[2] == "127.0.0.1:2182  down: connection refused")
+        #expect(lines[3] == "127.0.0.1:2183  down: " + String(repeating: "x", count: 23) + "…")
+        #expect(lines[2].firstRange(of: "down")?.lowerBound.utf16Offset(in: lines[2]) == lines[0].firstRange(of: "MODE")?.lowerBound.utf16Offset(in: lines[0]))
+    }
+
     @Test func javaHexIsTwosComplement() {
         #expect(TextRenderer.hex(0) == "0")
         #expect(TextRenderer.hex(-1) == "ffffffffffffffff")

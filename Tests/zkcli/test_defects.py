@@ -667,6 +667,11 @@ def test_ensemble_with_a_member_down(ensemble):
         p = zkcli(None, "ensemble", hosts=e.servers[leader].hostport)
         assert p.returncode == 3, p
         assert member_rows(p.stdout, e, live) == live, p.stdout
+        # The member that is down is one short cell, not an error description, and the table stays aligned.
+        down = [line for line in p.stdout.splitlines() if e.servers[gone].hostport in line]
+        assert len(down) == 1 and down[0].split(None, 1)[1].strip() == "down: connection refused", p.stdout
+        header = p.stdout.splitlines()[0]
+        assert down[0].index("down:") == header.index("MODE"), p.stdout
         p = zkcli(None, "4lw", "-a", "srvr", hosts=e.servers[leader].hostport)
         assert p.returncode == 3, p
         assert all(e.servers[sid].hostport in p.stdout for sid in live), p.stdout

@@ -167,7 +167,7 @@ final class ClusterWorld {
             guard live(id, incarnation) != nil else { return }
             members[id]!.flushScheduled = false
             if let through = members[id]!.disk.flushAll() {
-                members[id]!.replica!.persisted(through: through.rawValue)
+                members[id]!.replica!.persisted(through: through.rawValue, now: time())
                 execute(id)
             }
         case .rewritten(let id, let incarnation):
