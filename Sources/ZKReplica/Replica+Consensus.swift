@@ -10,7 +10,6 @@ extension Replica {
     /// A message from another member, in the order its connection delivered it.
     public func received(_ message: PeerMessage, from sender: Int64, now: Now) {
         guard peer != nil else { return }
-        lastNow = now
         core.advanceTime(to: now)
         switch message {
         case .zab(let zab):
@@ -130,7 +129,7 @@ extension Replica {
         switch event {
         case .leading(let epoch):
             notServingSince = nil
-            core.becomeLeader(epoch: epoch, now: lastNow)
+            core.becomeLeader(epoch: epoch, now: core.latestTime)
         case .following:
             notServingSince = nil
             core.becomeLearner(observer: settings!.isObserver)

@@ -25,13 +25,10 @@ public final class Replica {
     /// Syncs a broken learner answers itself once the current input is done (`InjectedFaults.answerSyncLocally`).
     var localSyncAnswers = 0
     public var faults: InjectedFaults = []
-    /// The time of the latest input that carried one (storage completions carry none).
-    var lastNow: Now
 
     /// A standalone server; `memoryOnly` applies every write at once, with no log (unit tests).
     public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], now: Now, memoryOnly: Bool = false) {
         outbox = ClientOutbox()
-        lastNow = now
         core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now)
         settings = nil
         restore(sessions, now: now)
@@ -43,7 +40,6 @@ public final class Replica {
     public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], settings: ReplicaSettings,
                 peer: ZabPeer, now: Now) {
         outbox = ClientOutbox()
-        lastNow = now
         core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now)
         self.settings = settings
         self.peer = peer
@@ -81,13 +77,12 @@ public final class Replica {
     }
 
     public func connect(_ id: ConnectionID, _ request: ConnectRequest, now: Now) {
-        lastNow = now
+        core.advanceTime(to: now)
         core.receiveConnect(id, request, now: now)
         advance()
     }
 
     public func request(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
-        lastNow = now
         core.receive(id, request, now: now)
         advance()
     }
@@ -107,14 +102,13 @@ public final class Replica {
 
     /// The session clock: expiries and container reaping (only a leader or a standalone server decides them).
     public func tick(now: Now) {
-        lastNow = now
         core.tick(now: now)
         advance()
     }
 
     /// Consensus time: elections, pings, timeouts, and read-only mode after a while without a quorum.
     public func zabTick(now: Now) {
-        lastNow = now
+        core.advanceTime(to: now)
         guard let settings, peer != nil else { return }
         peer!.tick()
         if settings.readOnlyModeEnabled, core.role == .notServing, let since = notServingSince,
@@ -129,7 +123,6 @@ public final class Replica {
 
     /// Every append through `zxid` is on disk.
     public func persisted(through zxid: Int64, now: Now) {
-        lastNow = now
         core.advanceTime(to: now)
         if peer != nil {
             peer!.persisted(through: Zxid(rawValue: zxid))
@@ -149,7 +142,7 @@ public final class Replica {
 
     /// The rewrite asked for by `.rewrite` is done: this is the state rebuilt from disk.
     public func storageRewritten(nodes: [String: ZNode], lastProcessedZxid: Int64, sessions: [Int64: Int32], now: Now) {
-        lastNow = now
+        core.advanceTime(to: now)
         core.replaceState(nodes: nodes, lastProcessedZxid: lastProcessedZxid, sessions: sessions, now: now)
         if let settings { core.setEnsembleConfig(settings.configText, now: now) }
         rewriting = false

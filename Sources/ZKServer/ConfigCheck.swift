@@ -22,10 +22,7 @@ public enum ConfigCheck {
         report.problems = problems.map(\.description)
         report.warnings = config.warnings
         guard !config.dataDir.isEmpty else { return report }
-        for (key, directory) in [("dataDir", config.dataDir), ("dataLogDir", config.dataLogDir)]
-    where key == "dataDir" || directory != config.dataDir {
-            if let problem = writableProblem(directory) { report.problems.append("\(path): \(key): \(directory) \(problem)") }
-        }
+        report.problems += directoryProblems(config).map { "\(path): \($0)" }
         let myIdPath = config.dataDir + "/myid"
         let myIdText = FileSystem.exists(myIdPath) ? (try? FileSystem.readFile(myIdPath)).map { String(buffer: $0) } : nil
         do {
@@ -36,9 +33,16 @@ public enum ConfigCheck {
         return report
     }
 
+    /// dataDir and dataLogDir (once, when they are the same), each that the server cannot write in, with why.
+    public static func directoryProblems(_ config: ZooConfig) -> [String] {
+        var directories = [("dataDir", config.dataDir)]
+        if config.dataLogDir != config.dataDir { directories.append(("dataLogDir", config.dataLogDir)) }
+        return directories.compactMap { key, directory in writableProblem(directory).map { "\(key) \(directory) \($0)" } }
+    }
+
     /// Why the server cannot write in `directory` (nil: it can). Creates the directory, as the server would,
     /// and a probe file in it that it removes again: permission bits alone say nothing when run as root.
-    public static func writableProblem(_ directory: String) -> String? {
+    static func writableProblem(_ directory: String) -> String? {
         do {
             try FileSystem.makeDirectory(directory)
         } catch {

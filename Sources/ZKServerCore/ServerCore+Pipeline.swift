@@ -71,6 +71,9 @@ extension ServerCore {
     /// replies it causes measure their latency against.
     public func advanceTime(to now: Now) { lastNow = now }
 
+    /// The time of the latest input.
+    public var latestTime: Now { lastNow }
+
     /// The log has made everything through `zxid` durable: apply it and answer those who wait.
     public func logged(through zxid: Int64) {
         while let first = pendingTxns.first, first.txn.zxid <= zxid {

@@ -109,9 +109,9 @@ extension ServerCore {
                                          authIds: connection.authIds)
         let key = ForwardedKey(sessionId: connection.sessionId, cxid: request.xid)
         learnerState?.forwardedOrigins[key] = origin
-        if case .sync(let sync) = request.body { learnerState?.forwardedSyncs.append((key, sync.path)) }
         // Later reads of this connection wait behind the reply (a new session has no reads yet).
-        if case .sync = request.body {
+        if case .sync(let sync) = request.body {
+            learnerState?.forwardedSyncs.append((key, sync.path))
             deferred[id, default: []].append(.sync(since: lastNow.monotonicMillis))
         } else if case .connect = origin {} else {
             deferred[id, default: []].append(.write(since: lastNow.monotonicMillis))

@@ -87,12 +87,7 @@ public enum Recovery {
                 logTail.append(LoggedEntry(zxid: txn.zxid, payload: ByteBuffer(bytes: payload.readableBytesView)))
             }
             for txn in result.transactions where txn.zxid > tree.lastProcessedZxid {
-                _ = tree.apply(txn, sink: &sink)
-                switch txn.body {
-                case .createSession(let timeout): sessions[txn.header.clientId] = timeout
-                case .closeSession: sessions[txn.header.clientId] = nil
-                default: break
-                }
+                replay(txn, into: tree, sessions: &sessions, sink: &sink)
                 replayed += 1
             }
             if case .corrupt(let offset, let reason) = result.outcome {
@@ -110,8 +105,19 @@ public enum Recovery {
                      replayed: replayed, notes: notes)
     }
 
-    struct DiscardingSink: WatchSink {
-        mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {}
+    /// One logged transaction applied at start-up: to the tree, and to the session table that goes with it.
+    public static func replay<S: WatchSink>(_ txn: Transaction, into tree: DataTree, sessions: inout [Int64: Int32], sink: inout S) {
+        _ = tree.apply(txn, sink: &sink)
+        switch txn.body {
+        case .createSession(let timeout): sessions[txn.header.clientId] = timeout
+        case .closeSession: sessions[txn.header.clientId] = nil
+        default: break
+        }
+    }
+
+    public struct DiscardingSink: WatchSink {
+        public init() {}
+        public mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {}
     }
 }
 

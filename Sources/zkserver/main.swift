@@ -52,12 +52,9 @@ do {
     exit(2)
 }
 for warning in config.warnings { FileHandle.standardError.write(Data("zkserver: warning: \(warning)\n".utf8)) }
-for (key, directory) in [("dataDir", config.dataDir), ("dataLogDir", config.dataLogDir)]
-    where key == "dataDir" || directory != config.dataDir {
-    if let problem = ConfigCheck.writableProblem(directory) {
-        FileHandle.standardError.write(Data("zkserver: \(key) \(directory) \(problem)\n".utf8))
-        exit(1)
-    }
+if let problem = ConfigCheck.directoryProblems(config).first {
+    FileHandle.standardError.write(Data("zkserver: \(problem)\n".utf8))
+    exit(1)
 }
 
 let server: ZooKeeperServer

@@ -44,16 +44,11 @@ struct ClusterDisk {
             for session in contents.sessions { sessions[session.id] = session.timeout }
             base = snapshot.zxid
         }
-        var sink = DiscardingWatchSink()
+        var sink = Recovery.DiscardingSink()
         let tail = durable.filter { $0.zxid > base }
         for entry in tail {
             guard let txn = try? Transaction(serialized: entry.payload) else { continue }
-            _ = tree.apply(txn, sink: &sink)
-            switch txn.body {
-            case .createSession(let timeout): sessions[txn.header.clientId] = timeout
-            case .closeSession: sessions[txn.header.clientId] = nil
-            default: break
-            }
+            Recovery.replay(txn, into: tree, sessions: &sessions, sink: &sink)
         }
         return (tree, sessions, tail)
     }
@@ -62,8 +57,4 @@ struct ClusterDisk {
         PersistentState(acceptedEpoch: max(acceptedEpoch, currentEpoch), currentEpoch: currentEpoch, snapshot: snapshot,
                         log: durable.filter { $0.zxid > (snapshot?.zxid ?? .zero) })
     }
-}
-
-struct DiscardingWatchSink: WatchSink {
-    mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {}
 }
