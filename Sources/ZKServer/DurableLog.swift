@@ -45,11 +45,17 @@ final class DurableLog: @unchecked Sendable {
         snapshotThread.start()
     }
 
-    /// On the event loop, before the threads are shut down.
-    func stop() { stopped = true }
+    /// On the event loop, before the threads are shut down. The future completes once the threads have done
+    /// what they were given and handed the results back to the loop, so the fsync under way is acknowledged;
+    /// a thread pool shutting down cancels what is still queued, and a cancelled write would stop the server.
+    func stop() -> EventLoopFuture<Void> {
+        stopped = true
+        // Each pool has one thread taking work in order: a no-op queued last runs after everything before it.
+        let drained = [logThread, snapshotThread].map { $0.runIfActive(eventLoop: eventLoop) {} }
+        return EventLoopFuture.andAllComplete(drained, on: eventLoop)
+    }
 
-    /// Off the event loop, after `stop()` and while the loop still runs: the threads finish what they were
-    /// given and hand their results back to it.
+    /// Off the event loop, after `stop()` has completed and while the loop still runs.
     func shutdownThreads() {
         try? logThread.syncShutdownGracefully()
         try? snapshotThread.syncShutdownGracefully()

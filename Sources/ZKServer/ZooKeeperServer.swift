@@ -99,7 +99,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
         try await channel?.close()
         // The log's threads hand their results to the event loop: they stop while it still runs.
         if let log = runtime.durableLog {
-            try? await runtime.eventLoop.submit { log.stop() }.get()
+            try? await runtime.eventLoop.flatSubmit { log.stop() }.get()
             log.shutdownThreads()
         }
         try await group.shutdownGracefully()
