@@ -17,6 +17,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioEmbedded: Target.Dependency = .product(name: "NIOEmbedded", package: "swift-nio")
 let deque: Target.Dependency = .product(name: "DequeModule", package: "swift-collections")
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 
 let package = Package(
     name: "swift-zookeeper",
@@ -31,22 +32,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure cores: no sockets, files, clocks or randomness.
         .target(name: "ZKJute", dependencies: [nioCore], swiftSettings: strict),
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
         .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: serverStrict),
-        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", nioCore, deque], swiftSettings: serverStrict),
+        // Apache's metrics under its names, recorded through swift-metrics into lock-free cells; read by mntr,
+        // the AdminServer and the Prometheus exposition.
+        .target(name: "ZKMetrics", dependencies: [coreMetrics, .product(name: "Atomics", package: "swift-atomics"),
+                                                  .product(name: "Prometheus", package: "swift-prometheus")], swiftSettings: serverStrict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", "ZKMetrics", coreMetrics, nioCore, deque], swiftSettings: serverStrict),
         // Zab consensus as one pure peer: no I/O; NIOCore only for ByteBuffer, so log entries and snapshots
         // are the bytes the server logs and sends, not copies.
         .target(name: "ZKZab", dependencies: [nioCore], swiftSettings: serverStrict),
         // One server as a pure state machine: the core and, in an ensemble, the Zab peer; events in, one
         // ordered batch of effects out (NIOCore only for ByteBuffer).
-        .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
+        .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKMetrics", coreMetrics, "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
+        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, deque], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer", "ZKServerCore"], swiftSettings: serverStrict),
@@ -60,7 +68,8 @@ let package = Package(
         .testTarget(name: "ZKJuteTests", dependencies: ["ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKMetricsTests", dependencies: ["ZKMetrics", coreMetrics], swiftSettings: strict),
+        .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKMetrics", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),

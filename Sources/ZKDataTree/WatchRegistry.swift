@@ -15,6 +15,12 @@ public enum WatchMode: Sendable, Equatable {
 /// Receives triggered watch events.
 public protocol WatchSink {
     mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID)
+    /// One event fired `watchers` watches of one table (Apache's per-event watch-count metrics).
+    mutating func fired(_ type: EventType, watchers: Int)
+}
+
+extension WatchSink {
+    public mutating func fired(_ type: EventType, watchers: Int) {}
 }
 
 /// One of Apache's two WatchManagers (data/exist watches, or child watches).
@@ -96,6 +102,7 @@ public struct WatchTable: Sendable {
         if !notified.isEmpty {
             let event = WatcherEvent(type: type, state: .syncConnected, path: path)
             for watcher in notified where !suppress.contains(watcher) { sink.deliver(event, to: watcher) }
+            sink.fired(type, watchers: notified.count)
         }
         return notified
     }

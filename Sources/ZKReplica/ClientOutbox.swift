@@ -1,5 +1,6 @@
 import NIOCore
 import ZKJute
+import ZKMetrics
 import ZKProtocol
 import ZKServerCore
 
@@ -10,18 +11,27 @@ final class ClientOutbox: ServerOutput {
     private(set) var closes: [ConnectionID] = []
     private var closing: Set<ConnectionID> = []
     private let allocator = ByteBufferAllocator()
+    private let metrics: ServerMetrics
 
-    private func withBuffer(_ id: ConnectionID, _ body: (inout ByteBuffer) -> Void) {
+    init(metrics: ServerMetrics) { self.metrics = metrics }
+
+    /// Appends one frame; returns its size without the length prefix (what Apache's response metrics count).
+    @discardableResult
+    private func withBuffer(_ id: ConnectionID, _ body: (inout ByteBuffer) -> Void) -> Int {
         if frames[id] == nil { frames[id] = allocator.buffer(capacity: 512) }
+        let start = frames[id]!.writerIndex
         body(&frames[id]!)
+        let size = frames[id]!.writerIndex - start - 4
+        metrics.clientResponseSize.record(size)
+        return size
     }
 
     func send<R: JuteEncodable>(_ connection: ConnectionID, _ header: ReplyHeader, _ record: R) {
-        withBuffer(connection) { $0.writeFrame { b in header.encode(into: &b); record.encode(into: &b) } }
+        metrics.responseBytes.increment(by: withBuffer(connection) { $0.writeFrame { b in header.encode(into: &b); record.encode(into: &b) } })
     }
 
     func send(_ connection: ConnectionID, _ header: ReplyHeader) {
-        withBuffer(connection) { $0.writeFrame { b in header.encode(into: &b) } }
+        metrics.responseBytes.increment(by: withBuffer(connection) { $0.writeFrame { b in header.encode(into: &b) } })
     }
 
     func sendConnectResponse(_ connection: ConnectionID, _ response: ConnectResponse) {
@@ -30,10 +40,10 @@ final class ClientOutbox: ServerOutput {
 
     func sendEvent(_ connection: ConnectionID, _ event: WatcherEvent) {
         // 3.8 sends notifications with zxid -1.
-        withBuffer(connection) { $0.writeFrame { b in
+        metrics.watchBytes.increment(by: withBuffer(connection) { $0.writeFrame { b in
             ReplyHeader(xid: SpecialXid.notification, zxid: -1, err: 0).encode(into: &b)
             event.encode(into: &b)
-        } }
+        } })
     }
 
     func close(_ connection: ConnectionID) {
@@ -43,7 +53,8 @@ final class ClientOutbox: ServerOutput {
 
     /// A four-letter word's answer: raw text, then the connection closes.
     func sendText(_ connection: ConnectionID, _ text: String) {
-        withBuffer(connection) { $0.writeString(text) }
+        if frames[connection] == nil { frames[connection] = allocator.buffer(capacity: text.utf8.count) }
+        frames[connection]!.writeString(text)
         close(connection)
     }
 

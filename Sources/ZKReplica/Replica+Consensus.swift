@@ -13,12 +13,14 @@ extension Replica {
         core.advanceTime(to: now)
         switch message {
         case .zab(let zab):
+            if core.role.isLearner || core.role == .notServing { countLearnerInput(zab, now: now) }
             peer!.step(zab, from: sender)
         case .request(let forwarded):
             core.receiveForwarded(forwarded, from: sender, now: now)
         case .syncAnswered:
             core.forwardedSyncAnswered()
         case .revalidate(let request):
+            core.metrics.revalidateCount.increment()
             core.sessionRevalidated(request.sessionId, timeout: request.timeout, from: sender, now: now)
             let valid = core.sessions.isLive(request.sessionId)
             effects.append(.send(.revalidated(RevalidateReply(sessionId: request.sessionId, valid: valid)), to: sender))
@@ -97,7 +99,32 @@ extension Replica {
         return true
     }
 
+    /// A learner's PROPOSAL, COMMIT and INFORM counts, and how long a proposal took to arrive.
+    private func countLearnerInput(_ message: ZabMessage, now: Now) {
+        switch message {
+        case .proposal(let entry):
+            core.metrics.learnerProposalReceivedCount.increment()
+            if let stamped = Self.stampedTime(entry.payload), now.wallMillis >= stamped {
+                core.metrics.proposalLatency.recordMilliseconds(now.wallMillis - stamped)
+            }
+        case .commit, .inform:
+            core.metrics.learnerCommitReceivedCount.increment()
+        default:
+            break
+        }
+    }
+
+    /// The wall-clock time the leader put in a serialized transaction's header (after clientId, cxid, zxid).
+    static func stampedTime(_ payload: ByteBuffer) -> Int64? {
+        payload.getInteger(at: payload.readerIndex + 20, as: Int64.self)
+    }
+
     private func send(_ outgoing: Outgoing) {
+        switch outgoing.message {
+        case .diff, .trunc: core.metrics.diffCount.increment()
+        case .snap: core.metrics.snapCount.increment()
+        default: break
+        }
         if case .ping(let zxid) = outgoing.message, outgoing.to == peer!.leader, outgoing.to != peer!.id {
             let touches = core.takeTouchedSessions().compactMap { id in
                 core.sessionTimeout(id).map { SessionTouch(sessionId: id, timeout: $0) }
@@ -110,8 +137,15 @@ extension Replica {
 
     private func apply(_ entries: [LogEntry]) {
         let outOfOrder = faults.contains(.applyOutOfOrder) && entries.count > 1
+        let now = core.latestTime.wallMillis
+        let leading: Bool
+        if case .leader = core.role { leading = true } else { leading = false }
+        if leading { core.metrics.commitCount.increment(by: entries.count) }
         for entry in outOfOrder ? entries.reversed() : entries {
             let zxid = entry.zxid.rawValue
+            if let stamped = Self.stampedTime(entry.payload), now >= stamped {
+                (leading ? core.metrics.quorumAckLatency : core.metrics.commitPropagationLatency).recordMilliseconds(now - stamped)
+            }
             // Recovery already applied what this server had logged; Zab hands those out again once synced.
             guard zxid > core.lastProcessedZxid || outOfOrder else { continue }
             if core.committedOwnProposal(zxid) { continue }
@@ -126,6 +160,7 @@ extension Replica {
     private func handle(_ event: ZabEvent) {
         // Role changes are rare and are what an operator needs to follow an ensemble (Apache logs them too).
         effects.append(.note("\(event) (zxid 0x\(String(peer!.lastLogged.rawValue, radix: 16)))"))
+        recordTimes(event)
         switch event {
         case .leading(let epoch):
             notServingSince = nil
@@ -141,6 +176,35 @@ extension Replica {
             for id in settings!.others { effects.append(.dropPeerConnection(id)) }
         case .stateChanged:
             break
+        }
+    }
+
+    /// Apache's looking_count and election, sync and unavailable times, from the role changes.
+    private func recordTimes(_ event: ZabEvent) {
+        let now = core.latestTime.monotonicMillis
+        let metrics = core.metrics
+        switch event {
+        case .stateChanged(.looking), .stopped:
+            if case .stateChanged = event {
+                metrics.lookingCount.increment()
+                lookingSince = now
+            }
+            unavailableSince = unavailableSince ?? now
+        case .stateChanged(let state):
+            // An election ends when this member knows its role; observers do not elect (Apache records none).
+            if let since = lookingSince, state != .observing { metrics.electionTime.recordMilliseconds(now - since) }
+            lookingSince = nil
+            syncingSince = now
+        case .leading, .following:
+            if case .following = event, let since = syncingSince {
+                (settings!.isObserver ? metrics.observerSyncTime : metrics.followerSyncTime).recordMilliseconds(now - since)
+            }
+            syncingSince = nil
+            if let since = unavailableSince {
+                metrics.unavailableTime.recordMilliseconds(now - since)
+                if case .leading = event { metrics.leaderUnavailableTime.recordMilliseconds(now - since) }
+            }
+            unavailableSince = nil
         }
     }
 }
@@ -182,6 +246,7 @@ extension Replica: TransactionLogSink {
         do {
             switch try peer!.propose(bytes) {
             case .proposed(let zxid):
+                core.metrics.proposalCount.increment()
                 assert(zxid.rawValue == txn.zxid, "the core prepared with nextProposalZxid, Zab's own")
             case .forwarded:
                 preconditionFailure("only a leader's core proposes")

@@ -1,6 +1,7 @@
 import DequeModule
 import NIOCore
 import ZKDataTree
+import ZKMetrics
 import ZKProtocol
 import ZKServerCore
 import ZKZab
@@ -25,11 +26,17 @@ public final class Replica {
     /// Syncs a broken learner answers itself once the current input is done (`InjectedFaults.answerSyncLocally`).
     var localSyncAnswers = 0
     public var faults: InjectedFaults = []
+    /// Since when (monotonic ms) this member has been electing, syncing with a leader, and not serving: the
+    /// election, sync and unavailable times Apache reports.
+    var lookingSince: Int64?
+    var syncingSince: Int64?
+    var unavailableSince: Int64?
 
     /// A standalone server; `memoryOnly` applies every write at once, with no log (unit tests).
-    public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], now: Now, memoryOnly: Bool = false) {
-        outbox = ClientOutbox()
-        core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now)
+    public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], now: Now, memoryOnly: Bool = false,
+                metrics: ServerMetrics = ServerMetrics()) {
+        outbox = ClientOutbox(metrics: metrics)
+        core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now, metrics: metrics)
         settings = nil
         restore(sessions, now: now)
         if !memoryOnly { core.logSink = self }
@@ -38,9 +45,9 @@ public final class Replica {
     /// A member of an ensemble, starting from the peer recovery made of its disk. It serves nobody until Zab
     /// makes it a leader or a synced learner.
     public init(serverSettings: ServerSettings, tree: DataTree, sessions: [Int64: Int32], settings: ReplicaSettings,
-                peer: ZabPeer, now: Now) {
-        outbox = ClientOutbox()
-        core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now)
+                peer: ZabPeer, now: Now, metrics: ServerMetrics = ServerMetrics()) {
+        outbox = ClientOutbox(metrics: metrics)
+        core = ServerCore(settings: serverSettings, tree: tree, output: outbox, now: now, metrics: metrics)
         self.settings = settings
         self.peer = peer
         restore(sessions, now: now)
@@ -49,6 +56,9 @@ public final class Replica {
         core.stopServing()
         notServingSince = peer.now
         core.setEnsembleConfig(settings.configText, now: now)
+        lookingSince = now.monotonicMillis
+        unavailableSince = now.monotonicMillis
+        core.metrics.lookingCount.increment()
     }
 
     private func restore(_ sessions: [Int64: Int32], now: Now) {

@@ -39,8 +39,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard let id else { return }
         switch unwrapInboundIn(data) {
         case .fourLetterWord(let word, let argument):
+            runtime.replica.core.metrics.bytesReceivedCount.increment(by: 4)
             runtime.answer(id, word, argument: argument)
         case .frame(var frame):
+            // With its length prefix, as Apache counts.
+            runtime.replica.core.metrics.bytesReceivedCount.increment(by: frame.readableBytes + 4)
             do {
                 if handshakeDone {
                     runtime.receive(id, try ClientRequest(frame: &frame))

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import ZKDataTree
+import ZKMetrics
 import ZKServerCore
 import ZKStorage
 
@@ -17,6 +18,7 @@ final class DurableLog: @unchecked Sendable {
     private var batch = ByteBuffer()
     private var batchFirstZxid: Int64 = 0
     private var batchLastZxid: Int64 = 0
+    private var batchCount = 0
     private var syncInFlight = false
     private var transactionsSinceSnapshot = 0
     private var snapshotThreshold: Int
@@ -66,6 +68,7 @@ final class DurableLog: @unchecked Sendable {
         if batch.readableBytes == 0 { batchFirstZxid = zxid }
         TxnLogFormat.writeEntry(serialized: serialized, into: &batch)
         batchLastZxid = zxid
+        batchCount += 1
         transactionsSinceSnapshot += 1
     }
 
@@ -75,15 +78,19 @@ final class DurableLog: @unchecked Sendable {
         let entries = batch
         let first = batchFirstZxid
         let last = batchLastZxid
+        core?.metrics.syncBatchSize.record(batchCount)
         batch = ByteBuffer()
+        batchCount = 0
         syncInFlight = true
         let writer = self.writer
-        logThread.runIfActive(eventLoop: eventLoop) {
+        logThread.runIfActive(eventLoop: eventLoop) { () throws -> Duration in
             try writer.append(entries, firstZxid: first)
-            try writer.sync()
+            let clock = ContinuousClock()
+            return try clock.measure { try writer.sync() }
         }.whenComplete { [self] result in
             switch result {
-            case .success:
+            case .success(let fsync):
+                core?.metrics.fsyncTime.record(fsync)
                 syncInFlight = false
                 onDurable(last)
                 snapshotIfDue()
@@ -104,6 +111,7 @@ final class DurableLog: @unchecked Sendable {
         let first = batchFirstZxid
         let last = batchLastZxid
         batch = ByteBuffer()
+        batchCount = 0
         let writer = self.writer
         let completion = NIOLoopBound(completion, eventLoop: eventLoop)
         logThread.runIfActive(eventLoop: eventLoop) {
@@ -148,14 +156,19 @@ final class DurableLog: @unchecked Sendable {
             fatalError("zkserver: transaction log roll failed: \(error)")
         }
         let directory = snapshotDirectory
-        snapshotThread.runIfActive(eventLoop: eventLoop) { () throws -> ByteBuffer in
+        let metrics = core.metrics
+        snapshotThread.runIfActive(eventLoop: eventLoop) { () throws -> (ByteBuffer, Duration) in
+            let clock = ContinuousClock()
+            let started = clock.now
             let bytes = capture.serialize()
             try FileSystem.writeFileAtomically(directory + "/" + SnapshotFormat.fileName(zxid: capture.zxid), directory: directory, bytes)
-            return bytes
+            return (bytes, clock.now - started)
         }.whenComplete { [self] result in
             snapshotInFlight = false
             switch result {
-            case .success(let bytes): onSnapshot(capture.zxid, bytes)
+            case .success(let (bytes, took)):
+                metrics.snapshotTime.record(took)
+                onSnapshot(capture.zxid, bytes)
             case .failure(let error):
                 // The log still holds everything; a failed snapshot only costs restart time.
                 FileDescriptorOutput.standardError("zkserver: snapshot failed: \(error)\n")

@@ -23,6 +23,8 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     private var nextConnectionId: ConnectionID = 1
     private var timers: [RepeatedTask] = []
     private var writeScheduled = false
+    /// Connections this server closed; any other that goes was dropped by its client (connection_drop_count).
+    private var closedHere: Set<ConnectionID> = []
 
     init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, replica: Replica,
          durableLog: DurableLog?, network: PeerNetwork? = nil) {
@@ -75,7 +77,10 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     /// A new socket; nil when the per-host connection limit refuses it.
     func register(_ channel: any Channel) -> ConnectionID? {
         let host = Self.host(of: channel.remoteAddress)
-        if config.maxClientCnxns > 0, connectionsPerHost[host, default: 0] >= config.maxClientCnxns { return nil }
+        if config.maxClientCnxns > 0, connectionsPerHost[host, default: 0] >= config.maxClientCnxns {
+            replica.core.metrics.connectionRejected.increment()
+            return nil
+        }
         connectionsPerHost[host, default: 0] += 1
         let id = nextConnectionId
         nextConnectionId += 1
@@ -86,6 +91,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
 
     func unregister(_ id: ConnectionID) {
         guard let channel = channels.removeValue(forKey: id) else { return }
+        if closedHere.remove(id) == nil { replica.core.metrics.connectionDropCount.increment() }
         let host = Self.host(of: channel.remoteAddress)
         connectionsPerHost[host, default: 1] -= 1
         if connectionsPerHost[host] == 0 { connectionsPerHost[host] = nil }
@@ -140,6 +146,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         for (id, buffer) in ready.frames where !ready.closes.contains(id) { channels[id]?.writeAndFlush(buffer, promise: nil) }
         for id in ready.closes {
             guard let channel = channels[id] else { continue }
+            closedHere.insert(id)
             if let buffer = ready.frames[id] {
                 channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
             } else {

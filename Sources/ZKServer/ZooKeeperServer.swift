@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import ZKDataTree
+import ZKMetrics
 import ZKReplica
 import ZKServerCore
 import ZKStorage
@@ -37,9 +38,21 @@ public final class ZooKeeperServer: @unchecked Sendable {
         let loop = group.next()
         let snapshotDirectory = config.dataDir + "/version-2"
         let logDirectory = config.dataLogDir + "/version-2"
+        let metrics = ServerMetrics()
         do {
-            let state = try Recovery.recover(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
+            let clock = ContinuousClock()
+            var state: Recovery.State!
+            let took = try clock.measure {
+                state = try Recovery.recover(snapshotDirectory: snapshotDirectory, logDirectory: logDirectory,
                                              extendedTypesEnabled: config.extendedTypesEnabled)
+            }
+            metrics.dbInitTime.record(took)
+            metrics.startupSnapLoadTime.record(state.snapshotLoadTime)
+            // As Apache: no replay figures when the log held nothing to replay.
+            if state.replayed > 0 {
+                metrics.startupTxnsLoadTime.record(state.logReplayTime)
+                metrics.startupTxnsLoaded.record(state.replayed)
+            }
             recoveryNotes = state.notes
             if state.replayed > 0 { recoveryNotes.append("replayed \(state.replayed) transactions to zxid 0x\(String(state.tree.lastProcessedZxid, radix: 16))") }
             let log = try DurableLog(eventLoop: loop, logDirectory: logDirectory, snapshotDirectory: snapshotDirectory,
@@ -49,11 +62,12 @@ public final class ZooKeeperServer: @unchecked Sendable {
                 let (peer, epochNotes) = try ensemble.recoveredPeer(dataDir: config.dataDir, recovered: state)
                 recoveryNotes += epochNotes
                 let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions,
-                                      settings: ensemble.replicaSettings(config), peer: peer, now: now)
+                                      settings: ensemble.replicaSettings(config), peer: peer, now: now, metrics: metrics)
                 runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, replica: replica, durableLog: log,
                                         network: PeerNetwork(eventLoop: loop, settings: ensemble))
             } else {
-                let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions, now: now)
+                let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions, now: now,
+                                      metrics: metrics)
                 runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, replica: replica, durableLog: log)
             }
         } catch {

@@ -1,4 +1,5 @@
 import ZKDataTree
+import ZKMetrics
 import ZKProtocol
 
 /// The four-letter words, in Apache 3.8's output formats.
@@ -70,9 +71,10 @@ extension ServerCore {
             return "Connection stats reset.\n"
         case .srst:
             stats.reset()
+            metrics.reset()
             return "Server stats reset.\n"
         case .envi: return environmentText(env)
-        case .mntr: return monitor(env, now: now).map { "zk_\($0.0)\t\($0.1)\n" }.joined()
+        case .mntr: return MonitorText.render(monitorSamples(env, now: now))
         case .wchs:
             let table = tree.watches.data
             return "\(table.byWatcher.count) connections watching \(table.paths.count) paths\nTotal watches:\(table.count)\n"
@@ -117,7 +119,7 @@ extension ServerCore {
         out += "Received: \(stats.packetsReceived)\n"
         out += "Sent: \(stats.packetsSent)\n"
         out += "Connections: \(connections.count)\n"
-        out += "Outstanding: 0\n"
+        out += "Outstanding: \(outstandingRequests)\n"
         out += "Zxid: 0x\(String(tree.lastProcessedZxid, radix: 16))\n"
         out += "Mode: \(modeName)\n"
         out += "Node count: \(tree.nodeCount)\n"
@@ -183,28 +185,57 @@ extension ServerCore {
 
     /// mntr's key/value pairs, keys without the zk_ prefix.
     public func monitor(_ env: ServerEnvironment, now: Now) -> [(String, String)] {
-        [
-            ("version", fullVersion),
-            ("server_state", modeName),
-            ("avg_latency", javaDouble(stats.averageLatency)),
-            ("max_latency", "\(stats.maxLatency)"),
-            ("min_latency", "\(stats.minLatency)"),
-            ("packets_received", "\(stats.packetsReceived)"),
-            ("packets_sent", "\(stats.packetsSent)"),
-            ("num_alive_connections", "\(connections.count)"),
-            ("outstanding_requests", "0"),
-            ("znode_count", "\(tree.nodeCount)"),
-            ("watch_count", "\(tree.watches.totalCount)"),
-            ("ephemerals_count", "\(tree.ephemeralCount)"),
-            ("approximate_data_size", "\(tree.approximateDataSize)"),
-            ("open_file_descriptor_count", "\(env.openFileDescriptors)"),
-            ("max_file_descriptor_count", "\(env.maxFileDescriptors)"),
-            ("global_sessions", "\(sessions.sessions.count)"),
-            ("local_sessions", "0"),
-            ("uptime", "\(now.monotonicMillis - startedAt.monotonicMillis)"),
-            ("connection_drop_probability", "0.0"),
-        ] + ensembleMetrics
+        MonitorText.pairs(monitorSamples(env, now: now))
     }
+
+    /// What mntr, the AdminServer's monitor and Prometheus report: Apache's MonitorCommand values, the gauges
+    /// its servers register for their role, then ServerMetrics.
+    public func monitorSamples(_ env: ServerEnvironment, now: Now) -> [MetricSample] {
+        var samples: [MetricSample] = [MetricSample("version", .text(fullVersion)), MetricSample("server_state", .text(modeName))]
+        if let status = ensembleStatus { samples.append(MetricSample("peer_state", .text(status.peerState))) }
+        func integer(_ name: String, _ value: Int64) { samples.append(MetricSample(name, .integer(value))) }
+        func integer(_ name: String, _ value: Int) { samples.append(MetricSample(name, .integer(Int64(value)))) }
+        samples.append(MetricSample("avg_latency", .gauge(stats.averageLatency)))
+        integer("max_latency", stats.maxLatency)
+        integer("min_latency", stats.minLatency)
+        integer("packets_received", stats.packetsReceived)
+        integer("packets_sent", stats.packetsSent)
+        integer("num_alive_connections", connections.count)
+        integer("outstanding_requests", outstandingRequests)
+        integer("uptime", now.monotonicMillis - startedAt.monotonicMillis)
+        integer("znode_count", tree.nodeCount)
+        integer("watch_count", tree.watches.totalCount)
+        integer("ephemerals_count", tree.ephemeralCount)
+        integer("approximate_data_size", tree.approximateDataSize)
+        integer("global_sessions", sessions.sessions.count)
+        integer("local_sessions", 0)
+        integer("open_file_descriptor_count", env.openFileDescriptors)
+        integer("max_file_descriptor_count", env.maxFileDescriptors)
+        samples.append(MetricSample("connection_drop_probability", .gauge(0)))
+        // TLS and its handshakes arrive with secureClientPort; until then these stay 0, as on Apache without it.
+        integer("outstanding_tls_handshake", 0)
+        integer("auth_failed_count", 0)
+        integer("non_mtls_remote_conn_count", 0)
+        integer("non_mtls_local_conn_count", 0)
+        if let status = ensembleStatus {
+            integer("quorum_size", status.quorumSize)
+            if case .leader = role {
+                integer("learners", status.learners)
+                integer("synced_followers", status.syncedFollowers)
+                integer("synced_non_voting_followers", 0)
+                integer("synced_observers", status.syncedObservers)
+                integer("pending_syncs", leaderState?.pendingSyncs.values.reduce(0) { $0 + $1.count } ?? 0)
+                integer("leader_uptime", leaderSince.map { now.monotonicMillis - $0.monotonicMillis } ?? 0)
+                integer("last_proposal_size", stats.lastProposalSize)
+                integer("min_proposal_size", stats.minProposalSize)
+                integer("max_proposal_size", stats.maxProposalSize)
+            }
+        }
+        return samples + metrics.samples()
+    }
+
+    /// Requests received and not yet answered: writes waiting for their commit and what waits behind them.
+    var outstandingRequests: Int { deferred.values.reduce(0) { $0 + $1.count } }
 
     /// Apache's words that answer "not currently serving" while an ensemble member elects or syncs.
     static let needsServingServer: Set<FourLetterWord> = [.srvr, .stat, .cons, .crst, .srst, .dump, .wchs, .wchc, .wchp, .mntr, .dirs]
@@ -221,20 +252,6 @@ extension ServerCore {
         }
     }
 
-    private var ensembleMetrics: [(String, String)] {
-        guard let status = ensembleStatus else { return [] }
-        var metrics = [("peer_state", status.peerState), ("quorum_size", "\(status.quorumSize)")]
-        if case .leader = role {
-            metrics += [("learners", "\(status.learners)"), ("synced_followers", "\(status.syncedFollowers)"),
-                        ("synced_non_voting_followers", "0"), ("synced_observers", "\(status.syncedObservers)"),
-                        ("pending_syncs", "\(leaderState?.pendingSyncs.values.reduce(0) { $0 + $1.count } ?? 0)"),
-                        ("leader_uptime", "\(leaderSince.map { lastNow.monotonicMillis - $0.monotonicMillis } ?? 0)"),
-                        ("last_proposal_size", "\(stats.lastProposalSize)"), ("min_proposal_size", "\(stats.minProposalSize)"),
-                        ("max_proposal_size", "\(stats.maxProposalSize)")]
-        }
-        return metrics
-    }
-
     private func dump() -> String {
         var out = "SessionTracker dump:\nSession Sets (\(sessions.sessions.count))/(\(sessions.sessions.count)):\n"
         for session in sessions.sessions.values.sorted(by: { $0.id < $1.id }) {
@@ -249,12 +266,4 @@ extension ServerCore {
         out += "Connections dump:\nConnections Sets (\(connections.count))/(\(connections.count))\n"
         return out
     }
-}
-
-/// Java's Double.toString for the small values latency takes: always one decimal at least.
-func javaDouble(_ value: Double) -> String {
-    let rounded = (value * 10000).rounded() / 10000
-    var text = "\(rounded)"
-    if !text.contains(".") { text += ".0" }
-    return text
 }

@@ -86,8 +86,11 @@ extension ServerCore {
     public var pendingCount: Int { pendingTxns.count }
 
     func applyCommitted(_ txn: Transaction, origin: TxnOrigin) {
-        var sink = OutputWatchSink(output: output)
+        var sink = OutputWatchSink(output: output, metrics: metrics)
         let result = tree.apply(txn, sink: &sink)
+        // Wall clocks, as Apache: the leader stamped the transaction, this server applies it.
+        let propagation = lastNow.wallMillis - txn.header.time
+        if propagation >= 0 { metrics.propagationLatency.recordMilliseconds(propagation) }
         if case .closeSession = txn.body {
             sessions.remove(txn.header.clientId)
             leaderState?.sessionOwners[txn.header.clientId] = nil
@@ -152,6 +155,9 @@ extension ServerCore {
     }
 
     private func deliver(_ id: ConnectionID, _ answer: Answer) {
+        // A sync is a read to Apache: it carries no transaction.
+        if case .sync = answer { answeringUpdate = false } else { answeringUpdate = true }
+        defer { answeringUpdate = false }
         switch answer {
         case .write(let xid, let op, let ops, let result):
             replyToWrite(id, xid: xid, op: op, ops: ops, result: result)

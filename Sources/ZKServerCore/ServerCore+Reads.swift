@@ -105,7 +105,7 @@ extension ServerCore {
 
     /// SetWatches after a reconnect: changes missed while away fire now, the rest are re-armed.
     func setWatches(_ id: ConnectionID, _ request: SetWatches) {
-        var sink = OutputWatchSink(output: output)
+        var sink = OutputWatchSink(output: output, metrics: metrics)
         let relative = request.relativeZxid
         func fire(_ type: EventType, _ path: String) {
             sink.deliver(WatcherEvent(type: type, state: .syncConnected, path: path), to: id)

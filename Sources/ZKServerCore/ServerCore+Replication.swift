@@ -249,7 +249,7 @@ extension ServerCore {
     /// Apache's ZKDatabase.initConfigInZKDatabase does, with the config's version as mzxid: 0, as the
     /// configuration is static).
     public func setEnsembleConfig(_ text: String, now: Now) {
-        var sink = OutputWatchSink(output: output)
+        var sink = OutputWatchSink(output: output, metrics: metrics)
         tree.setConfigData(Array(text.utf8), zxid: 0, time: now.wallMillis, sink: &sink)
     }
 

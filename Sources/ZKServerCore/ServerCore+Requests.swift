@@ -94,7 +94,9 @@ extension ServerCore {
 
     private func noteReply(_ id: ConnectionID) {
         stats.packetsSent += 1
-        stats.recordLatency(max(0, lastNow.monotonicMillis - answeringSince))
+        let latency = max(0, lastNow.monotonicMillis - answeringSince)
+        stats.recordLatency(latency)
+        (answeringUpdate ? metrics.updateLatency : metrics.readLatency).recordMilliseconds(latency)
         connections[id]?.packetsSent += 1
         connections[id]?.lastZxid = tree.lastProcessedZxid
     }

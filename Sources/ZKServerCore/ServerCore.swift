@@ -1,5 +1,6 @@
 import DequeModule
 import ZKDataTree
+import ZKMetrics
 import ZKJute
 import ZKProtocol
 
@@ -14,6 +15,10 @@ public final class ServerCore {
     /// Which connection currently carries each session.
     var sessionConnections: [Int64: ConnectionID] = [:]
     public internal(set) var stats = ServerStats()
+    /// Apache's ServerMetrics, recorded as things happen; mntr, the AdminServer and Prometheus read them.
+    public let metrics: ServerMetrics
+    /// Whether the reply being sent answers a write (updatelatency) or a read (readlatency).
+    var answeringUpdate = false
     /// ZooTrace's text trace mask (gtmk, stmk); Apache's default is 306 (0x132). zkserver keeps it for the
     /// four-letter words only: its logging does not trace requests.
     public internal(set) var traceMask: Int64 = 306
@@ -39,8 +44,10 @@ public final class ServerCore {
     /// it, so the replication path does no bookkeeping for them.
     public var ensembleStatus: EnsembleStatus? { replication?.ensembleStatus }
 
-    public init(settings: ServerSettings, tree: DataTree = DataTree(), output: any ServerOutput, now: Now) {
+    public init(settings: ServerSettings, tree: DataTree = DataTree(), output: any ServerOutput, now: Now,
+                metrics: ServerMetrics = ServerMetrics()) {
         self.settings = settings
+        self.metrics = metrics
         self.tree = tree
         self.output = output
         self.startedAt = now
@@ -85,6 +92,8 @@ public final class ServerCore {
         guard var connection = connections[id], !connection.handshakeDone, role.isServing else { return closeConnection(id) }
         connection.packetsReceived += 1
         stats.packetsReceived += 1
+        metrics.connectionRequestCount.increment()
+        if request.sessionId != 0 { metrics.connectionRevalidateCount.increment() }
         let mirrorsReadOnly = request.readOnly != nil
         if role == .readOnly {
             connections[id] = connection
@@ -187,6 +196,7 @@ public final class ServerCore {
         // Only the leader (or a standalone server) ends sessions and reaps nodes; learners apply its decisions.
         guard role == .standalone || { if case .leader = role { return true } else { return false } }() else { return }
         for sessionId in sessions.expired(now: now.monotonicMillis) {
+            metrics.staleSessionsExpired.increment()
             closeSession(sessionId, now: now, origin: .expire(sessionId))
         }
         if settings.containerCheckIntervalMs > 0, now.monotonicMillis >= nextContainerCheck {
@@ -230,7 +240,18 @@ public final class ServerCore {
 /// Delivers triggered watch events straight to the connections' output.
 struct OutputWatchSink: WatchSink {
     let output: any ServerOutput
+    let metrics: ServerMetrics
     mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {
         output.sendEvent(watcher, event)
+    }
+
+    mutating func fired(_ type: EventType, watchers: Int) {
+        switch type {
+        case .nodeCreated: metrics.nodeCreatedWatchCount.record(watchers)
+        case .nodeDeleted: metrics.nodeDeletedWatchCount.record(watchers)
+        case .nodeDataChanged: metrics.nodeChangedWatchCount.record(watchers)
+        case .nodeChildrenChanged: metrics.nodeChildrenWatchCount.record(watchers)
+        default: break
+        }
     }
 }

@@ -17,6 +17,9 @@ public enum Recovery {
         public var replayed: Int
         /// Human-readable lines about what was found and repaired.
         public var notes: [String]
+        /// How long loading the snapshot and replaying the logs took (Apache's start-up metrics).
+        public var snapshotLoadTime: Duration = .zero
+        public var logReplayTime: Duration = .zero
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -51,6 +54,8 @@ public enum Recovery {
         var snapshotZxid: Int64 = 0
         var snapshotPath: String?
         var logTail: [LoggedEntry] = []
+        let clock = ContinuousClock()
+        let started = clock.now
         for (zxid, path) in snapshotFiles(snapshotDirectory) {
             do {
                 let contents = try SnapshotFormat.deserialize(try FileSystem.readFile(path))
@@ -64,6 +69,7 @@ public enum Recovery {
                 notes.append("skipped damaged snapshot \(path): \(error); falling back to an older one")
             }
         }
+        let snapshotLoaded = clock.now
         let logs = logFiles(logDirectory)
         var replayed = 0
         var sink = DiscardingSink()
@@ -102,7 +108,8 @@ public enum Recovery {
             }
         }
         return State(tree: tree, sessions: sessions, snapshotZxid: snapshotZxid, snapshotPath: snapshotPath, logTail: logTail,
-                     replayed: replayed, notes: notes)
+                     replayed: replayed, notes: notes, snapshotLoadTime: snapshotLoaded - started,
+                     logReplayTime: clock.now - snapshotLoaded)
     }
 
     /// One logged transaction applied at start-up: to the tree, and to the session table that goes with it.
