@@ -21,6 +21,7 @@ tickTime=2000
 dataDir=$WORK/ours/data
 clientPort=$OURS_PORT
 clientPortAddress=127.0.0.1
+admin.enableServer=false
 maxClientCnxns=0
 4lw.commands.whitelist=*
 CFG

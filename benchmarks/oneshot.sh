@@ -6,7 +6,7 @@ RUNS="${1:-10}"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 swift build -c release --product zkcli >/dev/null
 mkdir -p "$WORK/ours/data"
-printf 'tickTime=2000\ndataDir=%s/ours/data\nclientPort=24681\nclientPortAddress=127.0.0.1\n4lw.commands.whitelist=*\n' "$WORK" > "$WORK/ours/zoo.cfg"
+printf 'tickTime=2000\ndataDir=%s/ours/data\nclientPort=24681\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n4lw.commands.whitelist=*\n' "$WORK" > "$WORK/ours/zoo.cfg"
 read -r _ OURS_PID < <(python3 benchmarks/start_time.py 24681 "$WORK/ours/log" .build/release/zkserver "$WORK/ours/zoo.cfg")
 .build/release/zkcli -server 127.0.0.1:24681 create /x hello >/dev/null
 mean_ms() {  # command... -> mean wall ms over RUNS

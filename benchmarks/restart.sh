@@ -44,6 +44,7 @@ tickTime=2000
 dataDir=$WORK/ours/data
 clientPort=24581
 clientPortAddress=127.0.0.1
+admin.enableServer=false
 4lw.commands.whitelist=*
 CFG
 t0=$(ms_now)

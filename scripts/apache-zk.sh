@@ -6,6 +6,7 @@
 # 127.0.0.1:PORT with 4lw.commands.whitelist=* (unless an extra line sets it),
 # extendedTypesEnabled=true, admin server off, and super digest super:test.
 # Env: ZK_WHITELIST overrides the 4lw whitelist ("" = omit the key => Apache default).
+#      ZK_ADMIN_PORT: serve the AdminServer on 127.0.0.1:ZK_ADMIN_PORT (otherwise it is off).
 #      ZK_JVM_FLAGS extra JVM flags (space separated), e.g. -Dznode.container.checkIntervalMs=200
 #      (Apache reads that one only as a system property: as a zoo.cfg key it would become
 #      zookeeper.znode.container.checkIntervalMs, which nothing reads).
@@ -57,7 +58,11 @@ case "$cmd" in
       echo "maxClientCnxns=0"
       if [ "${ZK_WHITELIST-*}" != "" ]; then echo "4lw.commands.whitelist=${ZK_WHITELIST-*}"; fi
       echo "extendedTypesEnabled=true"
-      echo "admin.enableServer=false"
+      if [ -n "${ZK_ADMIN_PORT:-}" ]; then
+        echo "admin.enableServer=true"; echo "admin.serverAddress=127.0.0.1"; echo "admin.serverPort=$ZK_ADMIN_PORT"
+      else
+        echo "admin.enableServer=false"
+      fi
       echo "autopurge.purgeInterval=0"
       for l in "$@"; do echo "$l"; done
     } > "$DIR/zoo.cfg"
@@ -70,12 +75,15 @@ log4j.appender.FILE.layout=org.apache.log4j.PatternLayout
 log4j.appender.FILE.layout.ConversionPattern=%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n
 L4J
     CP="$DIR:/usr/share/java/zookeeper.jar:/usr/share/java/log4j-1.2.jar:/usr/share/java/slf4j-log4j12.jar"
+    # Debian's package leaves the servlet API off the server's class path, so its AdminServer never starts
+    # ("Unable to load jetty"); the reference AdminServer needs it.
+    if [ -n "${ZK_ADMIN_PORT:-}" ]; then CP="$CP:/usr/share/java/servlet-api.jar"; fi
     # ZK_JVM_HEAP_OPTS: tests start fast with a small heap and the quick JIT; benchmarks pass
     # zkServer.sh's own default ("-Xmx1000m", full JIT, default GC) so Apache runs as deployed.
     # shellcheck disable=SC2086
     nohup java ${ZK_JVM_HEAP_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
       -Dzookeeper.DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU= \
-      -Dzookeeper.admin.enableServer=false \
+      -Dzookeeper.admin.enableServer=$([ -n "${ZK_ADMIN_PORT:-}" ] && echo true || echo false) \
       ${ZK_JVM_FLAGS:-} \
       -Dlog4j.configuration="file:$DIR/log4j.properties" \
       -cp "$CP" org.apache.zookeeper.server.quorum.QuorumPeerMain "$DIR/zoo.cfg" \

@@ -40,8 +40,9 @@ public final class GaugeCell: MeterHandler, RecorderHandler, Sendable {
 }
 
 /// Apache's AvgMinMaxCounter, and with `percentiles` its AvgMinMaxPercentileCounter: count, sum, min and max
-/// of integer samples (milliseconds for times), and for the latter a log-linear histogram the percentiles
-/// are read from. Recording is a handful of relaxed atomic adds into storage allocated once.
+/// of integer samples (milliseconds for times), and a log-linear histogram the percentiles are read from
+/// (mntr shows them only with `percentiles`, as Apache; its Prometheus summaries have a median either way).
+/// Recording is a handful of relaxed atomic adds into storage allocated once.
 public final class SummaryCell: RecorderHandler, TimerHandler, @unchecked Sendable {
     public let name: String
     public let hasPercentiles: Bool
@@ -49,23 +50,18 @@ public final class SummaryCell: RecorderHandler, TimerHandler, @unchecked Sendab
     private let sum = ManagedAtomic<Int64>(0)
     private let minimum = ManagedAtomic<Int64>(.max)
     private let maximum = ManagedAtomic<Int64>(.min)
-    private let buckets: UnsafeMutablePointer<UnsafeAtomic<Int64>.Storage>?
+    private let buckets: UnsafeMutablePointer<UnsafeAtomic<Int64>.Storage>
 
     init(name: String, percentiles: Bool) {
         self.name = name
         hasPercentiles = percentiles
-        if percentiles {
-            let storage = UnsafeMutablePointer<UnsafeAtomic<Int64>.Storage>.allocate(capacity: HistogramBuckets.count)
-            storage.initialize(repeating: UnsafeAtomic<Int64>.Storage(0), count: HistogramBuckets.count)
-            buckets = storage
-        } else {
-            buckets = nil
-        }
+        buckets = .allocate(capacity: HistogramBuckets.count)
+        buckets.initialize(repeating: UnsafeAtomic<Int64>.Storage(0), count: HistogramBuckets.count)
     }
 
     deinit {
-        buckets?.deinitialize(count: HistogramBuckets.count)
-        buckets?.deallocate()
+        buckets.deinitialize(count: HistogramBuckets.count)
+        buckets.deallocate()
     }
 
     public func record(_ value: Int64) {
@@ -73,9 +69,7 @@ public final class SummaryCell: RecorderHandler, TimerHandler, @unchecked Sendab
         sum.wrappingIncrement(by: value, ordering: .relaxed)
         Self.lower(minimum, to: value)
         Self.raise(maximum, to: value)
-        if let buckets {
-            UnsafeAtomic<Int64>(at: buckets + HistogramBuckets.index(of: value)).wrappingIncrement(ordering: .relaxed)
-        }
+        UnsafeAtomic<Int64>(at: buckets + HistogramBuckets.index(of: value)).wrappingIncrement(ordering: .relaxed)
     }
 
     public func record(_ value: Double) { record(Int64(value.rounded(.towardZero))) }
@@ -88,9 +82,7 @@ public final class SummaryCell: RecorderHandler, TimerHandler, @unchecked Sendab
         sum.store(0, ordering: .relaxed)
         minimum.store(.max, ordering: .relaxed)
         maximum.store(.min, ordering: .relaxed)
-        if let buckets {
-            for i in 0..<HistogramBuckets.count { UnsafeAtomic<Int64>(at: buckets + i).store(0, ordering: .relaxed) }
-        }
+        for i in 0..<HistogramBuckets.count { UnsafeAtomic<Int64>(at: buckets + i).store(0, ordering: .relaxed) }
     }
 
     public var snapshot: SummarySnapshot {
@@ -98,12 +90,10 @@ public final class SummaryCell: RecorderHandler, TimerHandler, @unchecked Sendab
         var result = SummarySnapshot(count: n, sum: sum.load(ordering: .relaxed),
                                      min: n == 0 ? 0 : minimum.load(ordering: .relaxed),
                                      max: n == 0 ? 0 : maximum.load(ordering: .relaxed),
-                                     quantiles: nil)
-        if let buckets {
-            var counts = [Int64](repeating: 0, count: HistogramBuckets.count)
-            for i in 0..<HistogramBuckets.count { counts[i] = UnsafeAtomic<Int64>(at: buckets + i).load(ordering: .relaxed) }
-            result.quantiles = SummarySnapshot.reported.map { HistogramBuckets.quantile($0, of: counts, min: result.min, max: result.max) }
-        }
+                                     quantiles: [], detailed: hasPercentiles)
+        var counts = [Int64](repeating: 0, count: HistogramBuckets.count)
+        for i in 0..<HistogramBuckets.count { counts[i] = UnsafeAtomic<Int64>(at: buckets + i).load(ordering: .relaxed) }
+        result.quantiles = SummarySnapshot.reported.map { HistogramBuckets.quantile($0, of: counts, min: result.min, max: result.max) }
         return result
     }
 
@@ -134,13 +124,19 @@ public struct SummarySnapshot: Sendable, Equatable {
     public var sum: Int64
     public var min: Int64
     public var max: Int64
-    /// One value per `reported` quantile; nil for a summary without percentiles.
-    public var quantiles: [Int64]?
+    /// One value per `reported` quantile (0 while empty).
+    public var quantiles: [Int64]
+    /// Apache's ADVANCED detail: mntr prints p50...p999, Prometheus the 0.9 and 0.99 quantiles too.
+    public var detailed: Bool
+
+    public init(count: Int64, sum: Int64, min: Int64, max: Int64, quantiles: [Int64], detailed: Bool) {
+        (self.count, self.sum, self.min, self.max, self.quantiles, self.detailed) = (count, sum, min, max, quantiles, detailed)
+    }
 
     public var average: Double { count == 0 ? 0 : Double(sum) / Double(count) }
 
     public func quantile(_ q: Double) -> Int64? {
-        guard let quantiles, let i = Self.reported.firstIndex(of: q) else { return nil }
+        guard let i = Self.reported.firstIndex(of: q) else { return nil }
         return quantiles[i]
     }
 }

@@ -13,7 +13,7 @@ public enum MonitorText {
                 out += [("avg_" + sample.name, javaDouble(s.average)), ("min_" + sample.name, String(s.min)),
                         ("max_" + sample.name, String(s.max)), ("cnt_" + sample.name, String(s.count)),
                         ("sum_" + sample.name, String(s.sum))]
-                if s.quantiles != nil {
+                if s.detailed {
                     for (label, q) in [("p50_", 0.5), ("p95_", 0.95), ("p99_", 0.99), ("p999_", 0.999)] {
                         out.append((label + sample.name, String(s.quantile(q) ?? 0)))
                     }

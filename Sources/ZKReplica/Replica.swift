@@ -165,6 +165,14 @@ public final class Replica {
         guard let settings, let peer else { return nil }
         var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: settings.zab.participants.count)
         status.confSection = settings.confSection
+        status.myId = settings.myId
+        status.leaderId = peer.leader
+        status.lastZxid = peer.lastLogged.rawValue
+        status.memberLines = settings.configText.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("server."), let eq = line.firstIndex(of: "="),
+                  let id = Int64(line[line.index(line.startIndex, offsetBy: 7)..<eq]) else { return nil }
+            return (id, String(line[line.index(after: eq)...]))
+        }
         if let summary = peer.learnerSummary {
             status.learners = summary.learners
             status.syncedFollowers = summary.syncedFollowers

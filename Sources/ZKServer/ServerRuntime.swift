@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import ZKDataTree
+import ZKMetrics
 import ZKProtocol
 import ZKReplica
 import ZKServerCore
@@ -14,6 +15,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     let eventLoop: any EventLoop
     let config: ZooConfig
     var environment: ServerEnvironment
+    var adminEnvironment = AdminEnvironment()
     let replica: Replica
     /// The transaction log (always, outside some unit tests), and in an ensemble the peer sockets.
     let durableLog: DurableLog?
@@ -37,7 +39,13 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         network?.delegate = self
         durableLog?.core = replica.core
         durableLog?.onDurable = { [unowned self] zxid in replica.persisted(through: zxid, now: SystemClock.now()); flush() }
-        durableLog?.onSnapshot = { [unowned self] zxid, bytes in replica.snapshotWritten(zxid: zxid, bytes: bytes); flush() }
+        durableLog?.onSnapshot = { [unowned self] zxid, bytes in
+            adminEnvironment.lastSnapshot = (zxid, SystemClock.now().wallMillis / 1000)
+            replica.snapshotWritten(zxid: zxid, bytes: bytes)
+            flush()
+        }
+        adminEnvironment.initialConfiguration = config.text
+        adminEnvironment.systemProperties = config.systemProperties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// A standalone server on `tree`, memory only unless `durableLog` is given (unit tests).
@@ -106,6 +114,23 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     func answer(_ id: ConnectionID, _ word: FourLetterWord, argument: Int64?) {
         if word == .dirs || word == .conf { refreshDirectorySizes() }
         replica.fourLetterWord(id, word, argument: argument, environment: environment, now: SystemClock.now())
+    }
+
+    /// An AdminServer command by name or alias; an unknown one answers as Apache's: its name and an error.
+    func admin(_ name: String, parameters: [String: String]) -> AdminValue {
+        guard let command = AdminCommand(named: name) else {
+            return .object([("command", .string(name)), ("error", .string("Unknown command: \(name)"))])
+        }
+        if command == .dirs || command == .serverStats || command == .stats { refreshDirectorySizes() }
+        let value = replica.core.admin(command, parameters: parameters, environment: environment, admin: adminEnvironment,
+                                       now: SystemClock.now())
+        flush()  // a reset or stat_reset changes nothing to send; the flush keeps the loop's contract
+        return value
+    }
+
+    /// What a Prometheus scrape reads: mntr's samples.
+    func prometheusExposition() -> [UInt8] {
+        PrometheusExposition.render(replica.core.monitorSamples(environment, now: SystemClock.now()))
     }
 
     func peerNetwork(received message: PeerMessage, from peer: Int64) {

@@ -48,6 +48,18 @@ public struct ZooConfig: Sendable {
     public var autopurgeSnapRetainCount = 3
     public var autopurgePurgeInterval = 0
     public var peers: [Peer] = []
+    /// The AdminServer (Apache's defaults: on, 0.0.0.0:8080, /commands).
+    public var adminEnableServer = true
+    public var adminServerAddress = "0.0.0.0"
+    public var adminServerPort = 8080
+    public var adminCommandURL = "/commands"
+    /// Prometheus, when metricsProvider.className names Apache's PrometheusMetricsProvider.
+    public var prometheusEnabled = false
+    public var prometheusHost = "0.0.0.0"
+    public var prometheusPort = 7000
+    /// The file as read, for the AdminServer's initial_configuration, and the -D properties given.
+    public var text = ""
+    public var systemProperties: [String: String] = [:]
     /// This server's id in its ensemble (dataDir/myid); 0 standalone. It goes in the top byte of session ids.
     public var serverId: Int64 = 0
     /// Lines about accepted keys that zkserver does not act on (one per key).
@@ -77,7 +89,10 @@ public struct ZooConfig: Sendable {
     public static func check(text: String, path: String, systemProperties: [String: String] = [:]) -> (ZooConfig, [ParseError]) {
         var config = ZooConfig()
         config.path = path
+        config.text = text
+        config.systemProperties = systemProperties
         var problems: [ParseError] = []
+        var keysInFile: Set<String> = []
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -89,6 +104,7 @@ public struct ZooConfig: Sendable {
             }
             let key = String(line[..<separator].trimmingBlanks())
             let value = String(line[line.index(after: separator)...].trimmingBlanks())
+            keysInFile.insert(key)
             do {
                 try config.apply(key: key, value: value, file: path, line: lineNumber)
             } catch {
@@ -96,7 +112,9 @@ public struct ZooConfig: Sendable {
             }
         }
         // System properties override nothing already set explicitly in the file, except the ones only Apache reads that way.
-        for (key, value) in systemProperties.sorted(by: { $0.key < $1.key }) {
+        // Apache turns a zoo.cfg admin.* line into the zookeeper.admin.* property, over any -D of it.
+        for (key, value) in systemProperties.sorted(by: { $0.key < $1.key })
+        where !(key.hasPrefix("zookeeper.admin.") && keysInFile.contains(String(key.dropFirst("zookeeper.".count)))) {
             switch key {
             case "zookeeper.DigestAuthenticationProvider.superDigest": config.superDigest = value
             case "zookeeper.extendedTypesEnabled": config.extendedTypesEnabled = value == "true"
@@ -104,6 +122,10 @@ public struct ZooConfig: Sendable {
             case "zookeeper.4lw.commands.whitelist": config.fourLetterWhitelist = Self.whitelist(value)
             case "jute.maxbuffer": if let v = Int(value) { config.juteMaxBuffer = v }
             case "znode.container.checkIntervalMs": if let v = Int64(value) { config.containerCheckIntervalMs = v }
+            case "zookeeper.admin.enableServer": config.adminEnableServer = value == "true"
+            case "zookeeper.admin.serverPort": if let v = Int(value) { config.adminServerPort = v }
+            case "zookeeper.admin.serverAddress": config.adminServerAddress = value
+            case "zookeeper.admin.commandURL": config.adminCommandURL = value
             default: break
             }
         }
@@ -155,6 +177,21 @@ public struct ZooConfig: Sendable {
         case "zxidCounterLimit": zxidCounterLimit = UInt32(clamping: max(1, try int()))
         case "autopurge.snapRetainCount": autopurgeSnapRetainCount = try int()
         case "autopurge.purgeInterval": autopurgePurgeInterval = try int()
+        case "admin.enableServer": adminEnableServer = try bool()
+        case "admin.serverAddress": adminServerAddress = value
+        case "admin.serverPort": adminServerPort = try int()
+        case "admin.commandURL": adminCommandURL = value
+        case "metricsProvider.className":
+            switch value {
+            case "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider": prometheusEnabled = true
+            case "org.apache.zookeeper.metrics.impl.DefaultMetricsProvider": prometheusEnabled = false
+            default: throw ParseError(file: file, line: line, key: key, message: "unknown metrics provider \(value)")
+            }
+        case "metricsProvider.httpHost": prometheusHost = value
+        case "metricsProvider.httpPort": prometheusPort = try int()
+        case "metricsProvider.exportJvmInfo", "metricsProvider.numWorkerThreads", "metricsProvider.maxQueueSize",
+             "metricsProvider.workerShutdownTimeoutMs":
+            break  // the JVM's metrics and Apache's worker pool: nothing to configure in zkserver
         default:
             if key.hasPrefix("server.") {
                 peers.append(try Self.parsePeer(key: key, value: value, file: file, line: line))

@@ -11,6 +11,8 @@ public final class ZooKeeperServer: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let runtime: ServerRuntime
     private var channel: (any Channel)?
+    /// The AdminServer's and the Prometheus endpoint's listening sockets.
+    private var httpChannels: [any Channel] = []
     private var purgeTask: RepeatedTask?
     public private(set) var config: ZooConfig
     /// Set when zoo.cfg describes an ensemble.
@@ -93,6 +95,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
             }
         channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
         if let network = runtime.network { try await network.start() }
+        try await startHTTPEndpoints()
         let zabTick = ensemble?.subTickMillis
         try await runtime.eventLoop.submit { runtime.startTicking(zabTickMillis: zabTick) }.get()
         if config.autopurgePurgeInterval > 0, let log = runtime.durableLog {
@@ -105,8 +108,37 @@ public final class ZooKeeperServer: @unchecked Sendable {
         }
     }
 
+    /// The AdminServer when enabled and the Prometheus endpoint when configured. As Apache: a standalone
+    /// server whose AdminServer cannot bind stops, an ensemble member goes on without it; a Prometheus port
+    /// that cannot be bound stops the server.
+    private func startHTTPEndpoints() async throws {
+        let runtime = self.runtime
+        if config.adminEnableServer {
+            do {
+                httpChannels.append(try await HTTPEndpoint.start(group: group, host: config.adminServerAddress, port: config.adminServerPort,
+                                                                 answer: AdminRoutes.admin(runtime, commandURL: config.adminCommandURL)))
+            } catch {
+                let problem = "AdminServer cannot listen on \(config.adminServerAddress):\(config.adminServerPort): \(error)"
+                guard ensemble != nil else { throw StartupError(message: problem + " (admin.enableServer=false turns it off)") }
+                FileDescriptorOutput.standardError("zkserver: \(problem); going on without it\n")
+            }
+        }
+        if config.prometheusEnabled {
+            do {
+                httpChannels.append(try await HTTPEndpoint.start(group: group, host: config.prometheusHost, port: config.prometheusPort,
+                                                                 answer: AdminRoutes.prometheus(runtime)))
+            } catch {
+                throw StartupError(message: "Prometheus metrics cannot listen on \(config.prometheusHost):\(config.prometheusPort): \(error)")
+            }
+        }
+    }
+
+    /// The AdminServer's port actually bound (admin.serverPort=0 in tests), and the Prometheus one.
+    public var boundHTTPPorts: [Int] { httpChannels.compactMap { $0.localAddress?.port } }
+
     public func shutdown() async throws {
         let runtime = self.runtime
+        for http in httpChannels { try? await http.close() }
         try? await runtime.eventLoop.submit { runtime.stopTicking() }.get()
         if let network = runtime.network { try? await runtime.eventLoop.submit { network.shutdown() }.get() }
         purgeTask?.cancel()
@@ -123,4 +155,10 @@ public final class ZooKeeperServer: @unchecked Sendable {
     public func waitUntilClosed() async throws {
         try await channel?.closeFuture.get()
     }
+}
+
+/// A reason the server cannot start, said in one line.
+public struct StartupError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }

@@ -158,29 +158,20 @@ extension ServerCore {
     }
 
     private func environmentText(_ env: ServerEnvironment) -> String {
-        let memoryMB = env.residentMemoryBytes / (1024 * 1024)
-        return """
-        Environment:
-        zookeeper.version=\(fullVersion)
-        host.name=\(env.hostName)
-        java.version=none (zkserver is native)
-        java.vendor=none
-        java.home=
-        java.class.path=
-        java.library.path=
-        java.io.tmpdir=/tmp
-        java.compiler=<NA>
-        os.name=\(env.osName)
-        os.arch=\(env.osArch)
-        os.version=\(env.osVersion)
-        user.name=\(env.userName)
-        user.home=\(env.userHome)
-        user.dir=\(env.workingDirectory)
-        os.memory.free=0MB
-        os.memory.max=\(memoryMB)MB
-        os.memory.total=\(memoryMB)MB
+        "Environment:\n" + environmentPairs(env).map { "\($0.0)=\($0.1)\n" }.joined()
+    }
 
-        """
+    /// envi's and the AdminServer environment command's properties, in Apache's order.
+    func environmentPairs(_ env: ServerEnvironment) -> [(String, String)] {
+        let memoryMB = env.residentMemoryBytes / (1024 * 1024)
+        return [
+            ("zookeeper.version", fullVersion), ("host.name", env.hostName), ("java.version", "none (zkserver is native)"),
+            ("java.vendor", "none"), ("java.home", ""), ("java.class.path", ""), ("java.library.path", ""),
+            ("java.io.tmpdir", "/tmp"), ("java.compiler", "<NA>"), ("os.name", env.osName), ("os.arch", env.osArch),
+            ("os.version", env.osVersion), ("user.name", env.userName), ("user.home", env.userHome),
+            ("user.dir", env.workingDirectory), ("os.memory.free", "0MB"), ("os.memory.max", "\(memoryMB)MB"),
+            ("os.memory.total", "\(memoryMB)MB"),
+        ]
     }
 
     /// mntr's key/value pairs, keys without the zk_ prefix.

@@ -258,7 +258,7 @@ extension ServerCore {
 }
 
 /// What an ensemble member reports in mntr, refreshed by the replication layer.
-public struct EnsembleStatus: Sendable, Hashable {
+public struct EnsembleStatus: Sendable {
     /// Apache's zk_peer_state: "leading - broadcast", "following - synchronization"…
     public var peerState: String
     public var quorumSize: Int
@@ -267,6 +267,12 @@ public struct EnsembleStatus: Sendable, Hashable {
     public var syncedObservers = 0
     /// What conf adds for a member: initLimit … peerType, then `membership:` and QuorumVerifier's text.
     public var confSection = ""
+    /// For the AdminServer's leader, voting_view and zabstate.
+    public var myId: Int64 = 0
+    public var leaderId: Int64?
+    /// The `server.N=` lines of the configuration, by id: host:quorumPort:electionPort[:type][;client].
+    public var memberLines: [(id: Int64, line: String)] = []
+    public var lastZxid: Int64 = 0
 
     public init(peerState: String, quorumSize: Int) { self.peerState = peerState; self.quorumSize = quorumSize }
 }

@@ -67,6 +67,9 @@ do {
 for note in server.recoveryNotes { FileHandle.standardError.write(Data("zkserver: \(note)\n".utf8)) }
 do {
     try await server.start()
+} catch let error as StartupError {
+    FileHandle.standardError.write(Data("zkserver: \(error)\n".utf8))
+    exit(1)
 } catch {
     FileHandle.standardError.write(Data("zkserver: cannot listen on \(config.clientPortAddress):\(config.clientPort): \(error)\n".utf8))
     exit(1)

@@ -5,7 +5,7 @@ import Testing
 @Suite struct SummaryCellTests {
     @Test func anEmptySummaryReportsZeros() {
         let s = MetricsRegistry().summary("fsynctime", percentiles: true).snapshot
-        #expect(s == SummarySnapshot(count: 0, sum: 0, min: 0, max: 0, quantiles: [0, 0, 0, 0, 0]))
+        #expect(s == SummarySnapshot(count: 0, sum: 0, min: 0, max: 0, quantiles: [0, 0, 0, 0, 0], detailed: true))
         #expect(s.average == 0)
     }
 
@@ -14,7 +14,7 @@ import Testing
         for v: Int64 in [5, 1, 9, 3] { cell.record(v) }
         let s = cell.snapshot
         #expect((s.count, s.sum, s.min, s.max, s.average) == (4, 18, 1, 9, 4.5))
-        #expect(s.quantiles == nil)
+        #expect(!s.detailed && s.quantile(0.5) == 3)
     }
 
     @Test func percentilesAreExactForSmallValuesAndWithinSevenPercentAbove() {
@@ -59,8 +59,8 @@ import Testing
         Recorder(label: "sync_processor_batch_size", factory: registry).record(4)
         #expect(registry.samples() == [
             MetricSample("commit_count", .counter(2)),
-            MetricSample("fsynctime", .summary(SummarySnapshot(count: 1, sum: 12, min: 12, max: 12, quantiles: nil))),
-            MetricSample("sync_processor_batch_size", .summary(SummarySnapshot(count: 1, sum: 4, min: 4, max: 4, quantiles: nil))),
+            MetricSample("fsynctime", .summary(SummarySnapshot(count: 1, sum: 12, min: 12, max: 12, quantiles: [12, 12, 12, 12, 12], detailed: false))),
+            MetricSample("sync_processor_batch_size", .summary(SummarySnapshot(count: 1, sum: 4, min: 4, max: 4, quantiles: [4, 4, 4, 4, 4], detailed: false))),
         ])
     }
 
@@ -75,7 +75,7 @@ import Testing
 
     @Test func mntrSpreadsASummaryOverApachesKeys() {
         let text = MonitorText.render([
-            MetricSample("readlatency", .summary(SummarySnapshot(count: 2, sum: 3, min: 1, max: 2, quantiles: [1, 2, 2, 2, 2]))),
+            MetricSample("readlatency", .summary(SummarySnapshot(count: 2, sum: 3, min: 1, max: 2, quantiles: [1, 2, 2, 2, 2], detailed: true))),
             MetricSample("znode_count", .integer(5)), MetricSample("connection_drop_probability", .gauge(0)),
         ])
         #expect(text == """
@@ -92,5 +92,30 @@ import Testing
             zk_connection_drop_probability\t0.0
 
             """)
+    }
+}
+
+@Suite struct PrometheusExpositionTests {
+    @Test func countersGaugesAndSummariesInTheTextFormat() {
+        let text = String(decoding: PrometheusExposition.render([
+            MetricSample("version", .text("3.8.0")),
+            MetricSample("commit_count", .counter(3)),
+            MetricSample("znode_count", .integer(5)),
+            MetricSample("readlatency", .summary(SummarySnapshot(count: 2, sum: 3, min: 1, max: 2, quantiles: [1, 2, 2, 2, 2], detailed: true))),
+            MetricSample("fsynctime", .summary(SummarySnapshot(count: 0, sum: 0, min: 0, max: 0, quantiles: [0, 0, 0, 0, 0], detailed: false))),
+        ]), as: UTF8.self)
+        #expect(!text.contains("version"))
+        #expect(text.contains("# TYPE commit_count counter\ncommit_count 3\n"))
+        #expect(text.contains("# TYPE znode_count gauge\nznode_count 5"))
+        #expect(text.contains("""
+            # TYPE readlatency summary
+            readlatency{quantile="0.5"} 1
+            readlatency{quantile="0.9"} 2
+            readlatency{quantile="0.99"} 2
+            readlatency_count 2
+            readlatency_sum 3
+
+            """))
+        #expect(text.contains("fsynctime{quantile=\"0.5\"} NaN\nfsynctime_count 0\n"))
     }
 }

@@ -40,6 +40,7 @@ final class EnsembleFixture: @unchecked Sendable {
             clientPort=\(ports[3 * i + 2])
             clientPortAddress=127.0.0.1
             4lw.commands.whitelist=*
+            admin.enableServer=false
             \(observers.contains(i) ? "peerType=observer" : "")
             \(lines.joined(separator: "\n"))
             \(extra)

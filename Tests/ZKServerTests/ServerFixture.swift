@@ -22,6 +22,7 @@ struct ServerFixture {
         clientPortAddress=127.0.0.1
         4lw.commands.whitelist=*
         extendedTypesEnabled=true
+        admin.enableServer=false
         \(extra)
         """
         let config = try ZooConfig.parse(text: text, path: "test.cfg")

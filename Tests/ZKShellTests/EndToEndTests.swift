@@ -33,6 +33,7 @@ import Darwin
             dataDir=\(dir.appendingPathComponent("data").path)
             clientPort=\(port)
             clientPortAddress=127.0.0.1
+            admin.enableServer=false
 
             """.write(to: config, atomically: true, encoding: .utf8)
 

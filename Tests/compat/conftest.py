@@ -66,10 +66,12 @@ class Servers:
         self.zkserver_bin = os.path.abspath(os.path.join(
             ROOT, os.environ.get("ZKSERVER_BIN", ".build/debug/zkserver")))
 
-    def start_apache(self, name="apache", whitelist=None):
+    def start_apache(self, name="apache", whitelist=None, admin_port=None):
         d = os.path.join(self.tmp, name)
         port = free_port()
         env = dict(os.environ)
+        if admin_port:
+            env["ZK_ADMIN_PORT"] = str(admin_port)
         env["ZK_JVM_FLAGS"] = (env.get("ZK_JVM_FLAGS", "") + " " + CONTAINER_CHECK_FLAG).strip()
         if whitelist is not None:
             env["ZK_WHITELIST"] = whitelist

@@ -60,7 +60,8 @@ def test_an_unwritable_data_dir_stops_the_server_with_a_clear_message(tmp_path):
 def test_sigterm_finishes_writes_and_exits_cleanly(tmp_path):
     port = free_port()
     cfg = tmp_path / "zoo.cfg"
-    cfg.write_text("tickTime=2000\ndataDir=%s\nclientPort=%d\nclientPortAddress=127.0.0.1\n" % (tmp_path / "data", port))
+    cfg.write_text("tickTime=2000\ndataDir=%s\nclientPort=%d\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n"
+                   % (tmp_path / "data", port))
     log = open(tmp_path / "log", "w")
     proc = subprocess.Popen([ZKSERVER, str(cfg)], stdout=log, stderr=subprocess.STDOUT)
     try:

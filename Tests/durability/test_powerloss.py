@@ -74,7 +74,7 @@ class Server:
         with open(self.cfg, "w") as f:
             f.write("\n".join(["tickTime=500", "dataDir=%s/data" % self.root, "clientPort=%d" % self.port,
                                "clientPortAddress=127.0.0.1", "maxClientCnxns=0", "4lw.commands.whitelist=*",
-                               "maxSessionTimeout=30000"] + list(extra)) + "\n")
+                               "maxSessionTimeout=30000", "admin.enableServer=false"] + list(extra)) + "\n")
         self.proc = None
         self.log = None
 
