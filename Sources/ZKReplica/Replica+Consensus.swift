@@ -11,11 +11,13 @@ extension Replica {
     public func received(_ message: PeerMessage, from sender: Int64, now: Now) {
         guard peer != nil else { return }
         core.advanceTime(to: now)
+        traffic[sender, default: PeerTraffic()].received += 1
         switch message {
         case .zab(let zab):
             if core.role.isLearner || core.role == .notServing { countLearnerInput(zab, now: now) }
             peer!.step(zab, from: sender)
         case .request(let forwarded):
+            traffic[sender, default: PeerTraffic()].requests += 1
             core.receiveForwarded(forwarded, from: sender, now: now)
         case .syncAnswered:
             core.forwardedSyncAnswered()
@@ -120,6 +122,7 @@ extension Replica {
     }
 
     private func send(_ outgoing: Outgoing) {
+        traffic[outgoing.to, default: PeerTraffic()].sent += 1
         switch outgoing.message {
         case .diff, .trunc: core.metrics.diffCount.increment()
         case .snap: core.metrics.snapCount.increment()

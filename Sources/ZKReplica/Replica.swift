@@ -25,6 +25,9 @@ public final class Replica {
     var notServingSince: Int?
     /// Syncs a broken learner answers itself once the current input is done (`InjectedFaults.answerSyncLocally`).
     var localSyncAnswers = 0
+    /// Quorum packets to and from each member and the requests it forwarded: the AdminServer's observers
+    /// entries (Apache's LearnerHandler counts), reset by orst.
+    var traffic: [Int64: PeerTraffic] = [:]
     public var faults: InjectedFaults = []
     /// Since when (monotonic ms) this member has been electing, syncing with a leader, and not serving: the
     /// election, sync and unavailable times Apache reports.
@@ -177,7 +180,23 @@ public final class Replica {
             status.learners = summary.learners
             status.syncedFollowers = summary.syncedFollowers
             status.syncedObservers = summary.syncedObservers
+            let wallNow = core.latestTime.wallMillis
+            let tickMillis = Int64(core.settings.tickTime)
+            status.observers = summary.observers.map { observer in
+                let counts = traffic[observer.id] ?? PeerTraffic()
+                let host = status.memberLines.first { $0.id == observer.id }?.line.split(separator: ":").first.map(String.init) ?? ""
+                return ObserverStatus(id: observer.id, address: "/" + host,
+                                      establishedMillis: wallNow - Int64(peer.now - observer.connectedAtTick) * tickMillis,
+                                      packetsReceived: counts.received, packetsSent: counts.sent, requests: counts.requests,
+                                      lastZxid: observer.lastZxid)
+            }
         }
         return status
     }
+}
+
+struct PeerTraffic {
+    var received: Int64 = 0
+    var sent: Int64 = 0
+    var requests: Int64 = 0
 }

@@ -100,8 +100,11 @@ extension ServerCore {
         case .environment:
             data = environmentPairs(env).map { ($0.0, .string($0.1)) }
         case .dump:
+            // A learner tracks no expiry (Apache's LearnerSessionTracker answers an empty map): the leader decides.
             var byExpiry: [Int64: [Int64]] = [:]
-            for session in sessions.sessions.values { byExpiry[session.deadline, default: []].append(session.id) }
+            if !role.isLearner {
+                for session in sessions.sessions.values { byExpiry[session.deadline, default: []].append(session.id) }
+            }
             data = [("expiry_time_to_session_ids", .object(byExpiry.sorted { $0.key < $1.key }.map {
                         (String($0.key), .array($0.value.sorted().map { .int($0) }))
                     })),
@@ -256,7 +259,12 @@ extension ServerCore {
                     ("zab_epoch", .int(status.lastZxid >> 32)), ("zab_counter", .int(status.lastZxid & 0xffff_ffff)),
                     ("zabstate", .string(phase == "election" ? "election" : phase))]
         default:
-            return [("synced_observers", .int(isLeader ? status.syncedObservers : 0)), ("observers", .array([]))]
+            let observers: [AdminValue] = isLeader ? status.observers.map { o in
+                .object([("remote_socket_address", .string(o.address)), ("sid", .int(o.id)), ("established", .int(o.establishedMillis)),
+                         ("queued_packets", 0), ("queued_packets_size", 0), ("packets_received", .int(o.packetsReceived)),
+                         ("packets_sent", .int(o.packetsSent)), ("requests", .int(o.requests)), ("last_zxid", .int(o.lastZxid))])
+            } : []
+            return [("synced_observers", .int(isLeader ? status.syncedObservers : 0)), ("observers", .array(observers))]
         }
     }
 

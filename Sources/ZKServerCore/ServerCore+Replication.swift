@@ -273,6 +273,25 @@ public struct EnsembleStatus: Sendable {
     /// The `server.N=` lines of the configuration, by id: host:quorumPort:electionPort[:type][;client].
     public var memberLines: [(id: Int64, line: String)] = []
     public var lastZxid: Int64 = 0
+    /// A leader's connected observers (the AdminServer's observers command).
+    public var observers: [ObserverStatus] = []
 
     public init(peerState: String, quorumSize: Int) { self.peerState = peerState; self.quorumSize = quorumSize }
+}
+
+/// One observer as a leader sees it; Apache's LearnerHandler info.
+public struct ObserverStatus: Sendable {
+    public var id: Int64
+    public var address: String
+    public var establishedMillis: Int64
+    public var packetsReceived: Int64
+    public var packetsSent: Int64
+    public var requests: Int64
+    public var lastZxid: Int64
+
+    public init(id: Int64, address: String, establishedMillis: Int64, packetsReceived: Int64, packetsSent: Int64,
+                requests: Int64, lastZxid: Int64) {
+        self.id = id; self.address = address; self.establishedMillis = establishedMillis
+        self.packetsReceived = packetsReceived; self.packetsSent = packetsSent; self.requests = requests; self.lastZxid = lastZxid
+    }
 }

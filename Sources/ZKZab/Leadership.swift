@@ -50,6 +50,8 @@ struct LearnerHandle: Sendable {
     /// and has to reconnect: its pings alone do not prove it is making progress.
     var deadline: Int
     var peerLast: Zxid = .zero
+    /// The tick its connection was accepted, for the AdminServer's observers list.
+    var connectedAt = 0
     /// Highest zxid this participant reported durable.
     var ackedThrough: Zxid = .zero
 

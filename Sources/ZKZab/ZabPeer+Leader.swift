@@ -24,6 +24,7 @@ extension ZabPeer {
             }
             // A new connection replaces whatever we had for this learner.
             var handle = LearnerHandle(type: type, lastHeard: now, deadline: now + config.initLimit)
+            handle.connectedAt = now
             if l.phase == .discovery {
                 if type == .participant { l.connecting[peer] = zxid.epoch }
             } else {

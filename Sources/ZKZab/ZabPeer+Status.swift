@@ -4,6 +4,14 @@ public struct LearnerSummary: Sendable, Hashable {
     public var learners = 0
     public var syncedFollowers = 0
     public var syncedObservers = 0
+    /// Every connected observer, by id: when it connected (tick) and the last zxid it reported.
+    public var observers: [ObserverSummary] = []
+}
+
+public struct ObserverSummary: Sendable, Hashable {
+    public var id: Int64
+    public var connectedAtTick: Int
+    public var lastZxid: Int64
 }
 
 extension ZabPeer {
@@ -11,8 +19,11 @@ extension ZabPeer {
     public var learnerSummary: LearnerSummary? {
         guard case .leading(let leadership) = role else { return nil }
         var summary = LearnerSummary()
-        for handle in leadership.learners.values {
+        for (id, handle) in leadership.learners.sorted(by: { $0.key < $1.key }) {
             summary.learners += 1
+            if handle.type == .observer {
+                summary.observers.append(ObserverSummary(id: id, connectedAtTick: handle.connectedAt, lastZxid: handle.peerLast.rawValue))
+            }
             guard handle.phase == .broadcast else { continue }
             if handle.type == .participant { summary.syncedFollowers += 1 } else { summary.syncedObservers += 1 }
         }

@@ -102,6 +102,58 @@ def test_role_keys_match_apache(request, clients):
             shutil.rmtree(e.root, ignore_errors=True)
 
 
+ADMIN_COMMANDS = ("leader voting_view zabstate observers server_stats stats monitor is_read_only connections "
+                  "watch_summary dump configuration").split()
+
+
+def admin_shape(value):
+    """Keys and value types, recursively; maps keyed by ids or paths by their values; lists by their first item."""
+    if isinstance(value, dict):
+        return {("*" if k.isdigit() or k.startswith("/") else k): admin_shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [admin_shape(value[0])] if value else []
+    return "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else type(value).__name__
+
+
+def test_admin_commands_per_role_match_apache(request, clients):
+    """The AdminServer of each role in a 3+1 ensemble answers the quorum commands (leader, voting_view,
+    zabstate, observers) and the stats ones with Apache's keys and value types."""
+    import json
+    import urllib.request
+    impls = (request.config.getoption("--impl") or os.environ.get("ENSEMBLE_IMPL") or "apache").split(",")
+    if "zkserver" not in impls or "apache" not in impls:
+        pytest.skip("needs --impl apache,zkserver")
+    made, answers = [], {}
+    try:
+        for impl in ("apache", "zkserver"):
+            e = Ensemble(tempfile.mkdtemp(prefix="zk-ens-admin-%s-" % impl), n=3, impl=impl, observers=1, admin=True)
+            made.append(e)
+            e.write_configs()
+            e.start_all(timeout=60)
+            run_workload(e, clients)
+            roles = {"leader": e.leader(), "follower": e.followers()[0], "observer": e.observers()[0]}
+            for role, sid in roles.items():
+                for name in ADMIN_COMMANDS:
+                    url = "http://127.0.0.1:%d/commands/%s" % (e.servers[sid].admin_port, name)
+                    with urllib.request.urlopen(url, timeout=10) as r:
+                        answers[(impl, role, name)] = json.loads(r.read())
+        for role in ("leader", "follower", "observer"):
+            for name in ADMIN_COMMANDS:
+                a, z = answers[("apache", role, name)], answers[("zkserver", role, name)]
+                if name == "monitor":
+                    a = {k: v for k, v in a.items()
+                         if not PER_NAMESPACE.search(k) and base("zk_" + k) not in LEFT_OUT and k != "observer_master_id"}
+                assert admin_shape(z) == admin_shape(a), (role, name)
+                if name in ("leader", "zabstate"):
+                    for key in ("is_leader", "voting", "zabstate", "myid"):
+                        if key in a:
+                            assert z[key] == a[key] or key == "myid", (role, name, key, a[key], z[key])
+    finally:
+        for e in made:
+            e.close()
+            shutil.rmtree(e.root, ignore_errors=True)
+
+
 def kind(value):
     for t in (int, float):
         try:

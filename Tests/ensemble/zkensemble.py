@@ -152,7 +152,7 @@ class Ensemble:
 
     def __init__(self, root, n=3, impl="apache", observers=0, tick_time=500, init_limit=10,
                  sync_limit=5, zkserver_bin=None, extra_cfg=(), jvm_flags=None,
-                 per_server_peer_ports=None, _servers=None):
+                 per_server_peer_ports=None, admin=False, _servers=None):
         if impl not in ("apache", "zkserver"):
             raise ValueError("impl must be apache or zkserver, not %r" % impl)
         self.root = os.path.abspath(root)
@@ -175,6 +175,11 @@ class Ensemble:
                 self.servers[i] = Server(i, c, q, e, observer=i > n)
         for s in self.servers.values():
             s.dir = os.path.join(self.root, "s%d" % s.sid)
+        # admin=True: each server's AdminServer on 127.0.0.1:s.admin_port (otherwise it is off).
+        self.admin = admin
+        if admin:
+            for s, port in zip(self.servers.values(), free_ports(len(self.servers))):
+                s.admin_port = port
 
     # ---- configuration ---------------------------------------------------------------
 
@@ -193,7 +198,8 @@ class Ensemble:
             "clientPortAddress=127.0.0.1",
             "maxClientCnxns=0",
             "4lw.commands.whitelist=*",
-            "admin.enableServer=false",
+        ] + (["admin.enableServer=true", "admin.serverAddress=127.0.0.1", "admin.serverPort=%d" % s.admin_port]
+             if self.admin else ["admin.enableServer=false"]) + [
             "autopurge.purgeInterval=0",
         ]
         if s.observer:
@@ -253,9 +259,12 @@ class Ensemble:
             # zkserver takes Apache's -Dkey=value system properties as arguments
             return [self.zkserver_bin] + [f for f in self.jvm_flags if f.startswith("-D")] + [cfg]
         heap = os.environ.get("ZK_JVM_HEAP_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").split()
-        return (["java"] + heap + ["-Dzookeeper.admin.enableServer=false"] + self.jvm_flags +
+        # Debian leaves the servlet API off the server's class path; Apache's AdminServer needs it.
+        admin_cp = ["/usr/share/java/servlet-api.jar"] if self.admin else []
+        return (["java"] + heap + ["-Dzookeeper.admin.enableServer=%s" % ("true" if self.admin else "false")] +
+                self.jvm_flags +
                 ["-Dlog4j.configuration=file:%s" % os.path.join(s.dir, "log4j.properties"),
-                 "-cp", ":".join([s.dir] + JAVA_CP),
+                 "-cp", ":".join([s.dir] + JAVA_CP + admin_cp),
                  "org.apache.zookeeper.server.quorum.QuorumPeerMain", cfg])
 
     def pid(self, sid):
