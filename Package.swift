@@ -19,6 +19,7 @@ let nioEmbedded: Target.Dependency = .product(name: "NIOEmbedded", package: "swi
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let deque: Target.Dependency = .product(name: "DequeModule", package: "swift-collections")
 let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "swift-zookeeper",
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -46,20 +48,22 @@ let package = Package(
         // the AdminServer and the Prometheus exposition.
         .target(name: "ZKMetrics", dependencies: [coreMetrics, .product(name: "Atomics", package: "swift-atomics"),
                                                   .product(name: "Prometheus", package: "swift-prometheus")], swiftSettings: serverStrict),
-        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", "ZKMetrics", coreMetrics, nioCore, deque], swiftSettings: serverStrict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", "ZKMetrics", coreMetrics, logging, nioCore, deque], swiftSettings: serverStrict),
         // Zab consensus as one pure peer: no I/O; NIOCore only for ByteBuffer, so log entries and snapshots
         // are the bytes the server logs and sends, not copies.
         .target(name: "ZKZab", dependencies: [nioCore], swiftSettings: serverStrict),
         // One server as a pure state machine: the core and, in an ensemble, the Zab peer; events in, one
         // ordered batch of effects out (NIOCore only for ByteBuffer).
-        .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKMetrics", coreMetrics, "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
+        .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, nioHTTP1, deque], swiftSettings: serverStrict),
+        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, nioHTTP1, deque], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
-        .executableTarget(name: "zkserver", dependencies: ["ZKServer", "ZKServerCore"], swiftSettings: serverStrict),
-        .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix], swiftSettings: strict),
+        .executableTarget(name: "zkserver", dependencies: ["ZKServer", "ZKServerCore", logging,
+                                                           .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: serverStrict),
+        .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix,
+                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         // Helpers every test target shares: loopback ports, temporary directories, hex.
@@ -71,7 +75,7 @@ let package = Package(
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKMetricsTests", dependencies: ["ZKMetrics", coreMetrics], swiftSettings: strict),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKMetrics", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
+        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", logging, "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKTestSupport"], swiftSettings: strict),

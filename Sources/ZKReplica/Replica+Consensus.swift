@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import ZKDataTree
 import ZKProtocol
@@ -124,8 +125,19 @@ extension Replica {
     private func send(_ outgoing: Outgoing) {
         traffic[outgoing.to, default: PeerTraffic()].sent += 1
         switch outgoing.message {
-        case .diff, .trunc: core.metrics.diffCount.increment()
-        case .snap: core.metrics.snapCount.increment()
+        case .diff(let zxid):
+            core.metrics.diffCount.increment()
+            syncsInProgress[outgoing.to] = LearnerSync(mode: "DIFF", from: zxid.rawValue, snapshotBytes: 0)
+        case .trunc(let zxid):
+            core.metrics.diffCount.increment()
+            syncsInProgress[outgoing.to] = LearnerSync(mode: "TRUNC", from: zxid.rawValue, snapshotBytes: 0)
+        case .snap(let snapshot):
+            core.metrics.snapCount.increment()
+            syncsInProgress[outgoing.to] = LearnerSync(mode: "SNAP", from: snapshot.zxid.rawValue, snapshotBytes: snapshot.data.readableBytes)
+        case .proposal, .inform:
+            if !syncsInProgress.isEmpty { syncsInProgress[outgoing.to]?.proposals += 1 }
+        case .newLeader:
+            if let sync = syncsInProgress.removeValue(forKey: outgoing.to) { logSync(sync, learner: outgoing.to) }
         default: break
         }
         if case .ping(let zxid) = outgoing.message, outgoing.to == peer!.leader, outgoing.to != peer!.id {
@@ -160,10 +172,21 @@ extension Replica {
         }
     }
 
+    /// How a learner was brought up to date and how much that took (Apache logs its sync choice per learner).
+    private func logSync(_ sync: LearnerSync, learner: Int64) {
+        let what = switch sync.mode {
+        case "SNAP": "snapshot of \(sync.snapshotBytes) bytes at \(sync.from.hexForLog) and \(sync.proposals) proposals"
+        case "TRUNC": "truncation to \(sync.from.hexForLog) and \(sync.proposals) proposals"
+        default: "\(sync.proposals) proposals after \(sync.from.hexForLog)"
+        }
+        effects.append(.log(OperatorEvent(.info, "Synchronizing with learner sid: \(learner) by \(sync.mode): \(what)")))
+    }
+
     private func handle(_ event: ZabEvent) {
         // Role changes are rare and are what an operator needs to follow an ensemble (Apache logs them too).
-        effects.append(.note("\(event) (zxid 0x\(String(peer!.lastLogged.rawValue, radix: 16)))"))
+        let electionStarted = lookingSince
         recordTimes(event)
+        logRoleChange(event, electionStarted: electionStarted)
         switch event {
         case .leading(let epoch):
             notServingSince = nil
@@ -180,6 +203,26 @@ extension Replica {
         case .stateChanged:
             break
         }
+    }
+
+    private func logRoleChange(_ event: ZabEvent, electionStarted: Int64?) {
+        let zxid = peer!.lastLogged.rawValue.hexForLog
+        let line: OperatorEvent = switch event {
+        case .stateChanged(.looking): OperatorEvent(.info, "LOOKING (last zxid \(zxid))")
+        case .stateChanged(let state):
+            if let electionStarted, state != .observing {
+                // Apache's own words, which runbooks grep for.
+                OperatorEvent(.info, "\(String(describing: state).uppercased()) - LEADER ELECTION TOOK - "
+                              + "\(core.latestTime.monotonicMillis - electionStarted) MS (leader \(peer!.leader.map(String.init) ?? "none"), last zxid \(zxid))")
+            } else {
+                OperatorEvent(.info, "\(String(describing: state).uppercased()) (leader \(peer!.leader.map(String.init) ?? "none"), last zxid \(zxid))")
+            }
+        case .leading(let epoch): OperatorEvent(.info, "Leading epoch \(epoch) with a quorum: serving (last zxid \(zxid))")
+        case .following(let leader, let epoch):
+            OperatorEvent(.info, "\(settings!.isObserver ? "Observing" : "Following") leader \(leader) in epoch \(epoch): synced, serving (last zxid \(zxid))")
+        case .stopped(let reason): OperatorEvent(.warning, "Stopped serving: \(reason) (last zxid \(zxid))")
+        }
+        effects.append(.log(line))
     }
 
     /// Apache's looking_count and election, sync and unavailable times, from the role changes.

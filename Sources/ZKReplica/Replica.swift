@@ -1,4 +1,5 @@
 import DequeModule
+import Logging
 import NIOCore
 import ZKDataTree
 import ZKMetrics
@@ -28,6 +29,8 @@ public final class Replica {
     /// Quorum packets to and from each member and the requests it forwarded: the AdminServer's observers
     /// entries (Apache's LearnerHandler counts), reset by orst.
     var traffic: [Int64: PeerTraffic] = [:]
+    /// Each learner's sync under way, for the log line that says how it was synced and how much it took.
+    var syncsInProgress: [Int64: LearnerSync] = [:]
     public var faults: InjectedFaults = []
     /// Since when (monotonic ms) this member has been electing, syncing with a leader, and not serving: the
     /// election, sync and unavailable times Apache reports.
@@ -71,6 +74,7 @@ public final class Replica {
     /// Everything to do since the last call, in order.
     public func takeReady() -> ReplicaReady {
         var ready = ReplicaReady()
+        for event in core.takeOperatorEvents() { effects.append(.log(event)) }
         if !effects.isEmpty {
             ready.effects = effects
             effects.removeAll(keepingCapacity: true)
@@ -126,7 +130,7 @@ public final class Replica {
         peer!.tick()
         if settings.readOnlyModeEnabled, core.role == .notServing, let since = notServingSince,
            peer!.now - since >= settings.readOnlyAfterTicks {
-            effects.append(.note("no quorum; serving read-only clients"))
+            effects.append(.log(OperatorEvent(.warning, "no quorum for \(peer!.now - since) ticks; serving read-only clients")))
             core.enterReadOnly()
         }
         advance()
@@ -199,4 +203,11 @@ struct PeerTraffic {
     var received: Int64 = 0
     var sent: Int64 = 0
     var requests: Int64 = 0
+}
+
+struct LearnerSync {
+    var mode: String
+    var from: Int64
+    var snapshotBytes: Int
+    var proposals = 0
 }

@@ -18,8 +18,8 @@ public enum ReplicaEffect: Sendable {
     case send(PeerMessage, to: Int64)
     /// The quorum connection to this member goes (the peer left the broadcast phase).
     case dropPeerConnection(Int64)
-    /// A line for the operator's log: role changes, read-only mode.
-    case note(String)
+    /// A line for the operator's log: role changes, elections, syncs, read-only mode, expiries, refusals.
+    case log(OperatorEvent)
 }
 
 /// What a replica asks of the shell since the last `takeReady`: the ordered effects, then what goes to the

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import ZKDataTree
@@ -33,6 +34,7 @@ final class DurableLog: @unchecked Sendable {
     var onDurable: (Int64) -> Void = { _ in }
     /// A snapshot file was written (an ensemble member hands it to its peer to trim the in-memory log).
     var onSnapshot: (_ zxid: Int64, _ bytes: ByteBuffer) -> Void = { _, _ in }
+    var logger = Logger(label: "zkserver")
 
     init(eventLoop: any EventLoop, logDirectory: String, snapshotDirectory: String, forceSync: Bool, snapCount: Int) throws {
         self.eventLoop = eventLoop
@@ -131,9 +133,11 @@ final class DurableLog: @unchecked Sendable {
         let snapshots = snapshotDirectory
         snapshotThread.runIfActive(eventLoop: eventLoop) {
             Purge.run(snapshotDirectory: snapshots, logDirectory: logDirectory, retain: retain)
-        }.whenSuccess { (plan: Purge.Plan) in
+        }.whenSuccess { [logger] (plan: Purge.Plan) in
             let removed = plan.deleteSnapshots.count + plan.deleteLogs.count
-            if removed > 0 { FileDescriptorOutput.standardError("zkserver: autopurge removed \(removed) files\n") }
+            if removed > 0 {
+                logger.info("autopurge removed \(plan.deleteSnapshots.count) snapshots and \(plan.deleteLogs.count) logs, keeping the \(retain) newest snapshots")
+            }
         }
     }
 
@@ -168,18 +172,14 @@ final class DurableLog: @unchecked Sendable {
             switch result {
             case .success(let (bytes, took)):
                 metrics.snapshotTime.record(took)
+                let millis = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
+                logger.info("Snapshot taken: \(SnapshotFormat.fileName(zxid: capture.zxid)), \(bytes.readableBytes) bytes in \(Int(millis.rounded())) ms")
                 onSnapshot(capture.zxid, bytes)
             case .failure(let error):
                 // The log still holds everything; a failed snapshot only costs restart time.
-                FileDescriptorOutput.standardError("zkserver: snapshot failed: \(error)\n")
+                logger.error("Snapshot \(SnapshotFormat.fileName(zxid: capture.zxid)) failed: \(error); the log still holds every transaction")
             }
         }
     }
 }
 
-enum FileDescriptorOutput {
-    static func standardError(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
-    }
-}

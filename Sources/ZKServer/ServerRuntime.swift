@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import ZKDataTree
@@ -27,6 +28,8 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     private var writeScheduled = false
     /// Connections this server closed; any other that goes was dropped by its client (connection_drop_count).
     private var closedHere: Set<ConnectionID> = []
+    /// The operator's log: what the replica decided (its `.log` effects) and what the shell saw.
+    let logger: Logger
 
     init(eventLoop: any EventLoop, config: ZooConfig, environment: ServerEnvironment, replica: Replica,
          durableLog: DurableLog?, network: PeerNetwork? = nil) {
@@ -36,6 +39,10 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         self.replica = replica
         self.durableLog = durableLog
         self.network = network
+        var logger = Logger(label: "zkserver")
+        if network != nil { logger[metadataKey: "myid"] = "\(config.serverId)" }
+        self.logger = logger
+        durableLog?.logger = logger
         network?.delegate = self
         durableLog?.core = replica.core
         durableLog?.onDurable = { [unowned self] zxid in replica.persisted(through: zxid, now: SystemClock.now()); flush() }
@@ -87,6 +94,8 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         let host = Self.host(of: channel.remoteAddress)
         if config.maxClientCnxns > 0, connectionsPerHost[host, default: 0] >= config.maxClientCnxns {
             replica.core.metrics.connectionRejected.increment()
+            // Apache's words; a refused client retries, so one line per refusal is the most this can cost.
+            logger.warning("Too many connections from /\(host) - max is \(config.maxClientCnxns)")
             return nil
         }
         connectionsPerHost[host, default: 0] += 1
@@ -164,7 +173,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
                 }
             case .send(let message, let to): network?.send(message, to: to)
             case .dropPeerConnection(let peer): network?.closeLearnerConnection(peer)
-            case .note(let line): FileDescriptorOutput.standardError("zkserver: \(line)\n")
+            case .log(let event): logger.log(level: event.level, "\(event.message)")
             }
         }
         if !ready.effects.isEmpty { writeSoon() }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import ZKDataTree
@@ -93,8 +94,17 @@ public final class ZooKeeperServer: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandlers(ClientConnectionHandler.handlers(runtime: runtime))
                 }
             }
-        channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
-        if let network = runtime.network { try await network.start() }
+        do {
+            channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
+        } catch {
+            throw StartupError.cannotListen("clientPort", host: config.clientPortAddress, port: config.clientPort, error)
+        }
+        if let network = runtime.network {
+            do { try await network.start() } catch {
+                throw StartupError(message: "cannot listen on this member's quorum or election port (server.\(config.serverId)): "
+                                   + StartupError.reason(error))
+            }
+        }
         try await startHTTPEndpoints()
         let zabTick = ensemble?.subTickMillis
         try await runtime.eventLoop.submit { runtime.startTicking(zabTickMillis: zabTick) }.get()
@@ -118,9 +128,9 @@ public final class ZooKeeperServer: @unchecked Sendable {
                 httpChannels.append(try await HTTPEndpoint.start(group: group, host: config.adminServerAddress, port: config.adminServerPort,
                                                                  answer: AdminRoutes.admin(runtime, commandURL: config.adminCommandURL)))
             } catch {
-                let problem = "AdminServer cannot listen on \(config.adminServerAddress):\(config.adminServerPort): \(error)"
+                let problem = StartupError.cannotListen("admin.serverPort", host: config.adminServerAddress, port: config.adminServerPort, error).message
                 guard ensemble != nil else { throw StartupError(message: problem + " (admin.enableServer=false turns it off)") }
-                FileDescriptorOutput.standardError("zkserver: \(problem); going on without it\n")
+                runtime.logger.warning("\(problem); going on without it")
             }
         }
         if config.prometheusEnabled {
@@ -128,7 +138,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
                 httpChannels.append(try await HTTPEndpoint.start(group: group, host: config.prometheusHost, port: config.prometheusPort,
                                                                  answer: AdminRoutes.prometheus(runtime)))
             } catch {
-                throw StartupError(message: "Prometheus metrics cannot listen on \(config.prometheusHost):\(config.prometheusPort): \(error)")
+                throw StartupError.cannotListen("metricsProvider.httpPort", host: config.prometheusHost, port: config.prometheusPort, error)
             }
         }
     }
@@ -161,4 +171,20 @@ public final class ZooKeeperServer: @unchecked Sendable {
 public struct StartupError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    /// "clientPort 2181 on 0.0.0.0 is taken: another process is listening there" rather than NIO's
+    /// description of the bind call.
+    static func cannotListen(_ key: String, host: String, port: Int, _ error: any Error) -> StartupError {
+        StartupError(message: "cannot listen on \(host):\(port) (\(key)): \(reason(error))")
+    }
+
+    static func reason(_ error: any Error) -> String {
+        guard let io = error as? IOError else { return "\(error)" }
+        switch io.errnoCode {
+        case EADDRINUSE: return "the port is taken (another process is listening there)"
+        case EACCES: return "permission denied (ports below 1024 need privileges)"
+        case EADDRNOTAVAIL: return "the address is not one of this host's"
+        default: return String(cString: strerror(io.errnoCode))
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import DequeModule
+import Logging
 import ZKDataTree
 import ZKMetrics
 import ZKJute
@@ -22,6 +23,8 @@ public final class ServerCore {
     /// ZooTrace's text trace mask (gtmk, stmk); Apache's default is 306 (0x132). zkserver keeps it for the
     /// four-letter words only: its logging does not trace requests.
     public internal(set) var traceMask: Int64 = 306
+    /// Lines for the operator's log since the shell last took them (`takeOperatorEvents`).
+    var operatorEvents: [OperatorEvent] = []
     let output: any ServerOutput
     /// Where transactions go to become durable before they are applied; nil = memory only, applied at once.
     public weak var logSink: (any TransactionLogSink)?
@@ -58,6 +61,18 @@ public final class ServerCore {
     }
 
     public var lastProcessedZxid: Int64 { tree.lastProcessedZxid }
+
+    func log(_ level: Logger.Level, _ message: String) { operatorEvents.append(OperatorEvent(level, message)) }
+
+    public func takeOperatorEvents() -> [OperatorEvent] {
+        guard !operatorEvents.isEmpty else { return [] }
+        defer { operatorEvents.removeAll(keepingCapacity: true) }
+        return operatorEvents
+    }
+
+    func clientName(_ id: ConnectionID) -> String {
+        connections[id].map { "/\($0.remoteHost):\($0.remotePort)" } ?? "connection \(id)"
+    }
 
     /// A session read back from disk at start-up; it expires unless its client returns in time.
     public func restoreSession(_ id: Int64, timeout: Int32, now: Now) {
@@ -102,6 +117,8 @@ public final class ServerCore {
         // A client that has seen a newer state than ours must find another server.
         if request.lastZxidSeen > tree.lastProcessedZxid {
             connections[id] = connection
+            log(.info, "Refusing session request for client \(clientName(id)) as it has seen zxid \(request.lastZxidSeen.hexForLog) "
+                + "our last zxid is \(tree.lastProcessedZxid.hexForLog) client must try another server")
             return closeConnection(id)
         }
         let timeout = settings.negotiate(request.timeOut)
@@ -113,6 +130,7 @@ public final class ServerCore {
             sessionId = request.sessionId
             guard request.passwd == SessionPassword.generate(for: sessionId), sessions.isLive(sessionId) else {
                 connections[id] = connection
+                log(.info, "Invalid session \(sessionId.hexForLog) for client \(clientName(id)), probably expired")
                 send(id, connectResponse: .expired(readOnlyField: mirrorsReadOnly))
                 return closeConnection(id)
             }
@@ -197,6 +215,7 @@ public final class ServerCore {
         guard role == .standalone || { if case .leader = role { return true } else { return false } }() else { return }
         for sessionId in sessions.expired(now: now.monotonicMillis) {
             metrics.staleSessionsExpired.increment()
+            log(.info, "Expiring session \(sessionId.hexForLog), timeout of \(sessions.sessions[sessionId]?.timeout ?? 0)ms exceeded")
             closeSession(sessionId, now: now, origin: .expire(sessionId))
         }
         if settings.containerCheckIntervalMs > 0, now.monotonicMillis >= nextContainerCheck {

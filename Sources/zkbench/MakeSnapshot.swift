@@ -4,18 +4,10 @@ import ZKDataTree
 import ZKProtocol
 import ZKStorage
 
-/// `zkbench make-snapshot DATADIR --nodes N [--size B]`: writes a snapshot of N nodes (/bench/dXXXX/kYYYY,
+/// `zkbench make-snapshot DATADIR --nodes N [--size B]` writes a snapshot of N nodes (/bench/dXXXX/kYYYY,
 /// a thousand per parent) in Apache's format, so both servers can be timed loading the same data.
 enum MakeSnapshot {
-    static func run(_ arguments: [String]) throws {
-        guard let dir = arguments.first else { throw CocoaError(.fileNoSuchFile) }
-        var nodes = 1_000_000
-        var size = 100
-        var it = arguments.dropFirst().makeIterator()
-        while let a = it.next() {
-            if a == "--nodes" { nodes = Int(it.next() ?? "") ?? nodes }
-            if a == "--size" { size = Int(it.next() ?? "") ?? size }
-        }
+    static func run(dataDir dir: String, nodes: Int, size: Int) throws {
         struct Quiet: WatchSink { mutating func deliver(_ event: WatcherEvent, to watcher: WatcherID) {} }
         var sink = Quiet()
         let tree = DataTree()

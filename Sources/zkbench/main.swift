@@ -1,53 +1,66 @@
+import ArgumentParser
 import Foundation
 import NIOPosix
 import ZKClient
 import ZKProtocol
 
-/// zkbench: load against any ZooKeeper server, reporting throughput and latency percentiles.
-///   zkbench -server host:port [--clients 8] [--inflight 16] [--seconds 5] [--mode read|write|create|mixed]
-///           [--size 100] [--keys 1000] [--json]
-struct Options {
-    var server = "127.0.0.1:2181"
-    var clients = 8
-    var inflight = 16
-    var seconds = 5.0
-    var mode = "read"
-    var size = 100
-    var keys = 1000
-    var json = false
-}
+/// zkbench: load against any ZooKeeper server, reporting throughput and latency percentiles; or
+/// `zkbench make-snapshot` to write a large snapshot both servers can be timed loading.
+struct Bench: ParsableCommand {
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case read, write, create, mixed }
 
-func parseOptions() -> Options {
-    var o = Options()
-    var args = CommandLine.arguments.dropFirst().makeIterator()
-    while let a = args.next() {
-        switch a {
-        case "-server", "--server": o.server = args.next() ?? o.server
-        case "--clients": o.clients = Int(args.next() ?? "") ?? o.clients
-        case "--inflight": o.inflight = Int(args.next() ?? "") ?? o.inflight
-        case "--seconds": o.seconds = Double(args.next() ?? "") ?? o.seconds
-        case "--mode": o.mode = args.next() ?? o.mode
-        case "--size": o.size = Int(args.next() ?? "") ?? o.size
-        case "--keys": o.keys = Int(args.next() ?? "") ?? o.keys
-        case "--json": o.json = true
-        default:
-            FileHandle.standardError.write(Data("zkbench: unknown option \(a)\n".utf8))
-            exit(2)
-        }
-    }
-    return o
-}
+    static let configuration = CommandConfiguration(
+        commandName: "zkbench", abstract: "Load against a ZooKeeper server: throughput and latency percentiles.",
+        subcommands: [MakeSnapshotCommand.self])
 
-if CommandLine.arguments.dropFirst().first == "make-snapshot" {
-    do {
-        try MakeSnapshot.run(Array(CommandLine.arguments.dropFirst(2)))
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("usage: zkbench make-snapshot DATADIR --nodes N [--size B]: \(error)\n".utf8))
-        exit(2)
+    @Option(name: [.customLong("server"), .customLong("server", withSingleDash: true)], help: "host:port") var server = "127.0.0.1:2181"
+    @Option(help: "Client sessions.") var clients = 8
+    @Option(help: "Requests in flight per client.") var inflight = 16
+    @Option(help: "How long to run.") var seconds = 5.0
+    @Option(help: "read, write (setData), create, or mixed (1 write in 10).") var mode = Mode.read
+    @Option(help: "Bytes per znode.") var size = 100
+    @Option(help: "Znodes read and written.") var keys = 1000
+    @Flag(help: "One JSON document instead of a line of text.") var json = false
+
+    func validate() throws {
+        guard clients > 0 else { throw ValidationError("--clients must be at least 1, not \(clients)") }
+        guard inflight > 0 else { throw ValidationError("--inflight must be at least 1, not \(inflight)") }
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number, not \(seconds)") }
+        guard (0...1_048_576).contains(size) else { throw ValidationError("--size must be 0 to 1048576 bytes (jute.maxbuffer), not \(size)") }
+        guard keys > 0 else { throw ValidationError("--keys must be at least 1, not \(keys)") }
+        guard (try? ConnectString(parsing: server)) != nil else { throw ValidationError("--server must be host:port[,host:port...], not \(server)") }
     }
 }
-let options = parseOptions()
+
+struct MakeSnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "make-snapshot",
+        abstract: "Write a snapshot of N nodes (/bench/dXXXX/kYYYY, a thousand per parent) in Apache's format.")
+    @Argument(help: "The data dir (version-2 is made in it).") var dataDir: String
+    @Option(help: "Nodes to write.") var nodes = 1_000_000
+    @Option(help: "Bytes per node.") var size = 100
+
+    func validate() throws {
+        guard nodes > 0 else { throw ValidationError("--nodes must be at least 1, not \(nodes)") }
+        guard (0...1_048_576).contains(size) else { throw ValidationError("--size must be 0 to 1048576 bytes, not \(size)") }
+    }
+
+    func run() throws { try MakeSnapshot.run(dataDir: dataDir, nodes: nodes, size: size) }
+}
+
+// ArgumentParser's entry point is synchronous here: make-snapshot runs and exits inside it; the load run
+// goes on below with the parsed options (its tasks need the top level's async context).
+let options: Bench
+do {
+    var command = try Bench.parseAsRoot()
+    guard let bench = command as? Bench else {
+        try command.run()
+        Bench.exit()
+    }
+    options = bench
+} catch {
+    Bench.exit(withError: error)
+}
 let root = "/zkbench"
 let payload = [UInt8](repeating: 0x61, count: options.size)
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -77,7 +90,7 @@ let clients = try await withThrowingTaskGroup(of: ZooKeeperClient.self) { g in
 
 let clock = ContinuousClock()
 let deadline = clock.now.advanced(by: .milliseconds(Int(options.seconds * 1000)))
-let mode = options.mode
+let mode = options.mode.rawValue
 let keys = options.keys
 let recorders = (0..<(options.clients * options.inflight)).map { _ in Recorder() }
 let started = clock.now

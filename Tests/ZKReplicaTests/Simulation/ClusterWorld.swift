@@ -282,8 +282,8 @@ final class ClusterWorld {
                 send(message, from: id, to: to)
             case .dropPeerConnection(let peer):
                 cut(Link(id, peer))
-            case .note(let line):
-                note("[\(id)] \(line)")
+            case .log(let event):
+                note("[\(id)] \(event.message)")
             }
         }
         // In connection order, not the dictionary's (which changes from process to process).
