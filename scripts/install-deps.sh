@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # man-db, zsh and fish let the tests render the man pages and try each completion script.
-PKGS=(libedit-dev zookeeper zookeeper-bin libzookeeper-mt-dev tmux python3-venv man-db groff-base zsh fish)
+PKGS=(libedit-dev zookeeper zookeeper-bin libzookeeper-mt-dev tmux python3-venv man-db groff-base zsh fish zktop)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

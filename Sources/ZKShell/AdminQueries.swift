@@ -81,9 +81,15 @@ public enum AdminQueries {
         member.connections = fields["Connections"].flatMap { Int($0) }
         member.outstanding = fields["Outstanding"].flatMap { Int($0) }
         member.znodes = fields["Node count"].flatMap { Int($0) }
+        member.packetsReceived = fields["Received"].flatMap { Int64($0) }
         if let mntr = mntr.text {
             let metrics = keyValues(mntr, separator: "\t")
             member.syncedFollowers = metrics["zk_synced_followers"].flatMap { Int($0) }
+            member.watches = metrics["zk_watch_count"].flatMap { Int($0) }
+            // Apache's summaries: zk_p99_<name> (readlatency, updatelatency, fsynctime), in ms.
+            let read = metrics["zk_p99_readlatency"].flatMap { Double($0) }, update = metrics["zk_p99_updatelatency"].flatMap { Double($0) }
+            member.latencyP99 = [read, update].compactMap { $0 }.max()
+            member.fsyncP99 = metrics["zk_p99_fsynctime"].flatMap { Double($0) }
         }
         return member
     }

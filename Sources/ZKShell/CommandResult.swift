@@ -60,6 +60,8 @@ public enum CommandResult: Sendable, Hashable {
     case unwatched([String])
     case fourLetterWord(word: String, answers: [ServerAnswer])
     case ensemble([MemberStatus])
+    /// One refresh of `top`.
+    case top(TopFrame)
 }
 
 /// What a --dry-run found: each node with what would happen to it, in the order it would happen.
@@ -189,6 +191,13 @@ public struct MemberStatus: Sendable, Hashable {
     public var znodes: Int?
     /// Leader only: followers in sync / all learners.
     public var syncedFollowers: Int?
+    /// srvr's Received: packets since start (or srst), for requests per second between two looks.
+    public var packetsReceived: Int64?
+    /// mntr only (a server whose whitelist leaves mntr out has none of these).
+    public var watches: Int?
+    /// The slower of read and update latency p99, and fsync p99, in ms.
+    public var latencyP99: Double?
+    public var fsyncP99: Double?
     public var error: String?
 
     public init(server: String) { self.server = server }

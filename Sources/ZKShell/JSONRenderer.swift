@@ -64,8 +64,8 @@ public enum JSONRenderer {
         case .quit:
             return nil
         case .done(let command, let path):
-            // A streaming watch's documents were its events.
-            if command == "watch" { return nil }
+            // A streaming watch's documents were its events, top's its frames.
+            if command == "watch" || command == "top" { return nil }
             return .object([("command", .string(command)), ("path", path.map(JSONValue.string) ?? .null), ("ok", .bool(true))])
         case .configuration(let lines, let stat, _, let reconfigured):
             return .object([("config", strings(lines)), ("reconfigured", .bool(reconfigured)), ("stat", self.stat(stat))])
@@ -145,6 +145,18 @@ public enum JSONRenderer {
             }))])
         case .ensemble(let members):
             return .object([("members", .array(members.map(member)))])
+        case .top(let frame):
+            return .object([("intervalMs", .int(Int64(frame.intervalMs))), ("sortedBy", .string(frame.order.title)),
+                            ("members", .array(frame.rows.map { row in
+                guard case .object(var fields) = member(row.member) else { return member(row.member) }
+                func double(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
+                fields.insert(contentsOf: [("lag", row.lag.map(JSONValue.int) ?? .null), ("behindByEpochs", .bool(row.lagsEpochs)),
+                                           ("requestsPerSecond", double(row.requestsPerSecond)),
+                                           ("latencyP99Ms", double(row.member.latencyP99)),
+                                           ("watches", row.member.watches.map { JSONValue.int(Int64($0)) } ?? .null),
+                                           ("fsyncP99Ms", double(row.member.fsyncP99))], at: fields.count - 1)
+                return .object(fields)
+            }))])
         }
     }
 

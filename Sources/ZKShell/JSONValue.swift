@@ -3,6 +3,8 @@ public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A measured figure (rates, milliseconds); finite, written as Swift's shortest round-trip form.
+    case double(Double)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -22,6 +24,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .double(let d): out += d.isFinite ? String(d) : "null"
         case .string(let s): Self.writeString(s, into: &out)
         case .array(let items):
             out += "["

@@ -124,22 +124,48 @@ extension ShellSession {
         return .unwatched(paths)
     }
 
-    /// `ensemble` again and again: at a prompt in the background of the screen, until Ctrl-C or `count`.
+    /// `ensemble` again and again, with rates between looks: on a terminal redrawn in place until q or
+    /// Ctrl-C (keys from `topKey` change the order), in a script one frame (JSON: one document) per refresh.
     func top(intervalMs: Int, count: Int?) async throws(ShellError) -> CommandResult {
         var shown = 0
         let clear = interactive && format == .text
+        let clock = ContinuousClock(), started = clock.now
+        topView = TopView()
+        defer { topView = nil; lastTopFrame = nil }
         while count.map({ shown < $0 }) ?? true {
             if Task.isCancelled { break }
             let members = await AdminQueries.ensemble(try await adminTargets(nil, all: true), sender: adminSender)
-            let body = render(.ensemble(members))
-            let stamp = format == .text ? "every \(intervalMs / 1000) s, Ctrl-C stops\n" : ""
-            sink((clear ? "\u{1B}[H\u{1B}[2J" : (shown > 0 && format == .text ? "\n" : "")) + stamp + body, .stdout)
+            let elapsed = clock.now - started
+            let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            guard let frame = topView?.frame(members, atMillis: millis, intervalMs: intervalMs) else { break }
+            lastTopFrame = frame
+            showTop(frame, clear: clear, first: shown == 0)
             shown += 1
             if count.map({ shown >= $0 }) ?? false { break }
             do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { break }
         }
         return .done(command: "top", path: nil)
     }
+
+    private func showTop(_ frame: TopFrame, clear: Bool, first: Bool) {
+        let body = render(.top(frame))
+        sink((clear ? "\u{1B}[H\u{1B}[2J" : (!first && format == .text ? "\n" : "")) + body, .stdout)
+    }
+
+    /// A key pressed while `top` runs: s, m, l, r, p or c sorts by that column and redraws at once.
+    /// false when no `top` is running or the key means nothing to it.
+    public func topKey(_ key: Character) -> Bool {
+        guard topView != nil, let order = TopView.Order(rawValue: key) else { return false }
+        topView?.order = order
+        if let frame = lastTopFrame, let view = topView {
+            lastTopFrame = view.resorted(frame)
+            showTop(lastTopFrame!, clear: interactive && format == .text, first: true)
+        }
+        return true
+    }
+
+    /// Whether a `top` is running (the terminal front end then reads single keys).
+    public var topRunning: Bool { topView != nil }
 
     /// Whom a four-letter word goes to: the named server; with -a every member; else the connected server
     /// (or the first of the list when there is no session).

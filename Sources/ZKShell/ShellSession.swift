@@ -61,6 +61,9 @@ public actor ShellSession {
     var printWatches = true
     /// Background `watch` streams by path.
     var streams: [String: (recursive: Bool, task: Task<Void, Never>)] = [:]
+    /// While `top` runs: its rates and order, and the last frame shown (redrawn when the order changes).
+    var topView: TopView?
+    var lastTopFrame: TopFrame?
     /// Paths whose watches the shell removed itself: the client's WatchRemoved event for them is not news.
     var quietRemovals: [String: Int] = [:]
 

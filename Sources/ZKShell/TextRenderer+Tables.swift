@@ -76,6 +76,52 @@ extension TextRenderer {
         return lines.joined(separator: "\n")
     }
 
+    /// `top`: the ensemble view with lag, request rate, p99s and watches; a member that is down is one short cell.
+    static func top(_ frame: TopFrame, style: TextStyle = .plain) -> String {
+        let header = ["SERVER", "MODE", "ZXID", "EPOCH", "LAG", "REQ/S", "P99MS", "CONN", "OUT", "WATCH", "NODES", "FSYNC99"]
+        func number(_ value: Double?) -> String {
+            guard let value else { return "" }
+            return value >= 100 ? String(Int(value.rounded())) : String(Double(Int((value * 10).rounded())) / 10)
+        }
+        let rows = frame.rows.map { row -> [String] in
+            let m = row.member
+            guard m.error == nil else { return [m.server, "down: " + (m.shortError ?? "")] }
+            let lag = row.lagsEpochs ? "epoch" : row.lag.map(String.init) ?? ""
+            return [m.server, m.mode ?? "?", m.zxid.map { "0x" + hex($0) } ?? "", m.epoch.map(String.init) ?? "", lag,
+                    number(row.requestsPerSecond), number(m.latencyP99), m.connections.map(String.init) ?? "",
+                    m.outstanding.map(String.init) ?? "", m.watches.map(String.init) ?? "", m.znodes.map(String.init) ?? "",
+                    number(m.fsyncP99)]
+        }
+        // A down member's reason spans the row: laid out apart from the columns it would widen.
+        var up = [header] + rows.filter { $0.count > 2 }
+        // A cut zxid or rate is worthless, so a narrow terminal loses whole columns from the right instead.
+        if let width = style.width {
+            func natural(_ table: [[String]]) -> Int {
+                let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max() ?? 0 }
+                return widths.reduce(0, +) + 2 * (widths.count - 1)
+            }
+            while up[0].count > 5, natural(up) > width { up = up.map { Array($0.dropLast()) } }
+        }
+        var laidOut = table(up, width: nil) { row, column, cell in
+            guard column == 1, row > 0 else { return cell }
+            return cell.hasPrefix("leader") || cell.hasPrefix("standalone") ? style.paint(cell, .green) : cell
+        }.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let serverWidth = (up.map { $0[0].count }.max() ?? 6) + 2
+        var lines = [laidOut.removeFirst()]
+        for row in rows {
+            if row.count > 2 { lines.append(laidOut.removeFirst()) } else {
+                let room = style.width.map { max(8, $0 - serverWidth) } ?? row[1].count
+                let reason = row[1].count > room ? String(row[1].prefix(room - 1)) + "…" : row[1]
+                lines.append(row[0] + String(repeating: " ", count: max(2, serverWidth - row[0].count)) + style.paint(reason, .red))
+            }
+        }
+        // Short enough for 80 columns; `help top` and the man page say which key sorts by what.
+        let keys = TopView.Order.allCases.map { String($0.rawValue) }.joined(separator: " ")
+        let title = "every \(frame.intervalMs / 1000 > 0 ? "\(frame.intervalMs / 1000) s" : "\(frame.intervalMs) ms"), "
+            + "sorted by \(frame.order.title) (keys \(keys) sort, q quits)"
+        return title + "\n" + lines.joined(separator: "\n")
+    }
+
     /// Left-aligned columns two spaces apart, trailing blanks trimmed. Wider than `width`, the widest
     /// columns are cut (their cells end in "…") until the table fits. `paint` colours a cell once laid out.
     static func table(_ rows: [[String]], width: Int? = 80,

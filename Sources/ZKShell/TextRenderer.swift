@@ -88,6 +88,8 @@ public enum TextRenderer {
             return fourLetterWord(word, answers, style: style)
         case .ensemble(let members):
             return ensemble(members, style: style)
+        case .top(let frame):
+            return top(frame, style: style)
         }
     }
 

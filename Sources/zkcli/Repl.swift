@@ -83,8 +83,20 @@ enum Repl {
             result.withLockedValue { $0 = outcome }
             Wakeup.post(Wakeup.commandDone)
         }
+        // top reads single keys (sort, q) while it redraws; other commands leave the keyboard alone.
+        let keys = line.split(separator: " ").first == "top" ? SingleKeys.start() : nil
+        defer { keys?.stop() }
         while true {
-            let (_, bytes) = Wakeup.wait(keyboard: false)
+            let (pressed, bytes) = Wakeup.wait(keyboard: keys != nil)
+            if pressed, let keys {
+                for key in keys.take() {
+                    if key == "q" {
+                        task.cancel()
+                        return nil
+                    }
+                    _ = await session.topKey(key)
+                }
+            }
             if bytes.contains(Wakeup.output) { Wakeup.flushOutput() }
             if bytes.contains(Wakeup.confirm) && !Confirmation.answerPending() {
                 task.cancel()

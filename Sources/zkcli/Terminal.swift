@@ -81,3 +81,32 @@ final class ToldOnce: Sendable {
     private let seen = NIOLockedValueBox<Set<String>>([])
     func first(_ text: String) -> Bool { seen.withLockedValue { $0.insert(text).inserted } }
 }
+
+/// The terminal without line buffering or echo, so each key reaches the program as it is pressed (top's
+/// sort keys and q); `stop` gives the terminal back as it was.
+final class SingleKeys {
+    private var saved = termios()
+
+    static func start() -> SingleKeys? {
+        guard isatty(STDIN_FILENO) != 0 else { return nil }
+        let keys = SingleKeys()
+        guard tcgetattr(STDIN_FILENO, &keys.saved) == 0 else { return nil }
+        var raw = keys.saved
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+            cc[Int(VMIN)] = 0
+            cc[Int(VTIME)] = 0
+        }
+        guard tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0 else { return nil }
+        return keys
+    }
+
+    func take() -> [Character] {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let count = read(STDIN_FILENO, &buffer, buffer.count)
+        guard count > 0 else { return [] }
+        return buffer[..<count].map { Character(Unicode.Scalar($0)) }
+    }
+
+    func stop() { _ = tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+}

@@ -805,3 +805,117 @@ def test_tree_sizes_are_human_readable_with_totals(target, root, tmp_path):
     lines = ok(zkcli(target, "tree", "-s", root)).splitlines()
     assert "KiB" in next(line for line in lines if "big" in line), lines
     assert "KiB" in lines[0], "the root's line (no data of its own) shows its subtree's total: %r" % lines[0]
+
+
+# ---- top: the live view of every member ----------------------------------------------------------
+
+def srvr_zxid(hostport):
+    host, port = hostport.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"srvr")
+        text = b"".join(iter(lambda: sock.recv(4096), b"")).decode()
+    return next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Zxid:")), None)
+
+
+def test_top_shows_every_member_with_rates_and_lag(ensemble):
+    """Issue 11 item 7: `top` has a row per member with lag behind the leader, requests/s from the change
+    in srvr's Received between two looks, and mntr's p99s and watch count; --json streams one document per
+    refresh. Against Apache and zkserver alike."""
+    e = ensemble
+    one = e.servers[1].hostport
+    # A fresh Apache ensemble's followers say zxid 0 under a leader at the new epoch's 0x...00000000; after
+    # a write every member is at the same zxid.
+    ok(zkcli(None, "create", "/top-%d" % os.getpid(), hosts=one))
+    assert wait_until(lambda: len({srvr_zxid(e.servers[s].hostport) for s in e.servers}) == 1), \
+        [srvr_zxid(e.servers[s].hostport) for s in e.servers]
+    # srvr's Received counts client packets (not four-letter words): each member gets readers meanwhile.
+    running = threading.Event()
+    running.set()
+
+    def read(hostport):
+        while running.is_set():
+            zkcli(None, stdin="ls /\n" * 50, hosts=hostport, timeout=30)
+
+    readers = [threading.Thread(target=read, args=(e.servers[s].hostport,), daemon=True) for s in e.servers]
+    for t in readers:
+        t.start()
+    try:
+        p = zkcli(None, "--json", "top", "-n", "2", "-i", "1", hosts=one, timeout=60)
+    finally:
+        running.clear()
+        for t in readers:
+            t.join(timeout=30)
+    assert p.returncode == 0, p
+    frames = [json.loads(line) for line in p.stdout.splitlines()]
+    assert len(frames) == 2, p.stdout
+    for frame in frames:
+        assert sorted(m["server"] for m in frame["members"]) == sorted(e.servers[s].hostport for s in e.servers)
+        assert sorted(m["mode"] for m in frame["members"]) == ["follower", "follower", "leader"], frame
+        assert all(m["lag"] == 0 and m["behindByEpochs"] is False for m in frame["members"]), frame
+        assert all(isinstance(m["latencyP99Ms"], (int, float)) and isinstance(m["watches"], int) for m in frame["members"]), frame
+    assert all(m["requestsPerSecond"] is None for m in frames[0]["members"]), frames[0]
+    # Each look sends srvr and mntr to every member: the second frame's rates are measured, not assumed.
+    assert all(m["requestsPerSecond"] > 0 for m in frames[1]["members"]), frames[1]
+    out = ok(zkcli(None, "top", "-n", "1", hosts=one, env={"COLUMNS": None}, timeout=60))
+    assert member_rows(out, e) == [1, 2, 3], out
+    assert "LAG" in out and "REQ/S" in out and "P99MS" in out and widest(out) <= 80, out
+
+
+def test_top_keys_sort_and_q_quits(ensemble):
+    """Issue 11 item 7: at the prompt, top redraws in place; r sorts by request rate, m by mode (the
+    leader first), and q gives the prompt back."""
+    if not shutil.which("tmux"):
+        pytest.skip("tmux not installed")
+    e = ensemble
+    session = "zkcli-top-%d" % os.getpid()
+    home = tempfile.mkdtemp(prefix="zkcli-top-")
+    command = "env -i PATH=/usr/bin:/bin HOME=%s TERM=screen LANG=C.UTF-8 %s -server %s" % (home, ZKCLI, e.servers[1].hostport)
+    subprocess.run(["tmux", "-u", "new-session", "-d", "-s", session, "-x", "160", "-y", "30", command], check=True, timeout=10)
+
+    def screen():
+        return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, timeout=10).stdout.decode()
+
+    try:
+        assert wait_until(lambda: "(CONNECTED) /]" in screen()), screen()
+        subprocess.run(["tmux", "send-keys", "-t", session, "top -i 1", "Enter"], check=True, timeout=10)
+        assert wait_until(lambda: "sorted by server" in screen()), screen()
+        subprocess.run(["tmux", "send-keys", "-t", session, "m"], check=True, timeout=10)
+        assert wait_until(lambda: "sorted by mode" in screen()), screen()
+        rows = [line for line in screen().splitlines() if any(line.startswith(e.servers[s].hostport) for s in e.servers)]
+        assert len(rows) == 3 and rows[0].split()[1] == "leader", screen()
+        subprocess.run(["tmux", "send-keys", "-t", session, "r"], check=True, timeout=10)
+        assert wait_until(lambda: "sorted by req/s" in screen()), screen()
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True, timeout=10)
+        assert wait_until(lambda: screen().rstrip().endswith("(CONNECTED) /]")), screen()
+        # The terminal is the line editor's again: a command typed now runs.
+        subprocess.run(["tmux", "send-keys", "-t", session, "ls /zookeeper", "Enter"], check=True, timeout=10)
+        assert wait_until(lambda: "[config, quota]" in screen()), screen()
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_debians_zktop_shows_every_member(ensemble):
+    """Issue 11: Debian's zktop (phunt/zktop, through stat) runs in a pseudo-terminal against the ensemble
+    and has a line for every member with its mode."""
+    if not shutil.which("zktop") or not shutil.which("tmux"):
+        pytest.skip("zktop or tmux not installed")
+    e = ensemble
+    session = "zktop-%d" % os.getpid()
+    servers = ",".join(e.servers[s].hostport for s in sorted(e.servers))
+    subprocess.run(["tmux", "-u", "new-session", "-d", "-s", session, "-x", "160", "-y", "30",
+                    "env TERM=screen zktop --servers=%s -l ''" % servers], check=True, timeout=10)
+
+    def screen():
+        return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, timeout=10).stdout.decode()
+
+    try:
+        def every_member():
+            text = screen()
+            lines = [l for l in text.splitlines() if "127.0.0.1" in l]
+            return len(lines) >= 3 and all(any(str(e.servers[s].client_port) in l for l in lines) for s in e.servers) \
+                and sum(1 for l in lines if " L " in l) == 1 and sum(1 for l in lines if " F " in l) == 2
+        assert wait_until(every_member, seconds=20), screen()
+    finally:
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], capture_output=True, timeout=10)
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
