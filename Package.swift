@@ -59,7 +59,8 @@ let package = Package(
         // I/O shells.
         .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, nioHTTP1, deque], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
-        .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore], swiftSettings: strict),
+        .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore,
+                                                .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer", "ZKServerCore", logging,
                                                            .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: serverStrict),
         .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix,

@@ -1,5 +1,6 @@
-/// zkcli's own command line: `zkcli [options] [command args...]`. Options follow zkCli.sh's single-dash
-/// spelling and also take double dashes; the first word that is not an option starts the command.
+/// zkcli's own command line: `zkcli [options] [command args...]`, parsed by `CommandLineOptions`, over the
+/// defaults from the config file and the environment. Options follow zkCli.sh's single-dash spelling and
+/// also take double dashes; the first word that is not an option starts the command.
 public struct Invocation: Sendable, Hashable {
     public static let defaultServer = "127.0.0.1:2181"
     public static let defaultTimeoutMs = 10_000
@@ -33,45 +34,48 @@ public struct Invocation: Sendable, Hashable {
         server = Self.defaultServer
         if let configFile { try applyConfig(configFile, path: configPath) }
         if let hosts = environment["ZOOKEEPER_HOSTS"], !hosts.isEmpty { server = hosts }
-        var index = 0
-        func value(_ option: String) throws(UsageError) -> String {
-            index += 1
-            guard index < arguments.count else { throw UsageError("option \(option) needs a value", usage: Self.usage) }
-            return arguments[index]
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "-server", "--server": server = try value(argument)
-            case "-timeout", "--timeout": timeoutMs = try Self.timeout(try value(argument))
-            case "--auth", "-auth": auth.append(try Self.auth(try value(argument)))
-            case "-f", "--file": scriptFile = try value(argument)
-            case "--complete": completeLine = try value(argument)
-            case "--json", "-json": format = .json
-            case "-r", "--read-only": readOnly = true
-            case "-v", "--verbose": verbose = true
-            case "-h", "-help", "--help": showHelp = true
-            case "--version", "-version": showVersion = true
-            case "-e", "--stop-on-error": stopOnError = true
-            case "--wide": wide = true
-            case "-waitforconnection": break  // always the case here
-            case "--":
-                command = Array(arguments[(index + 1)...])
-                index = arguments.count
-                continue
-            default:
-                if argument.hasPrefix("-") && argument.count > 1 {
-                    throw UsageError("unknown option \(argument)", usage: Self.usage)
-                }
-                command = Array(arguments[index...])
-                index = arguments.count
-                continue
+        let options: CommandLineOptions
+        do {
+            options = try CommandLineOptions.parse(arguments)
+        } catch {
+            if CommandLineOptions.exitCode(for: error) == .success {
+                showHelp = true
+                return
             }
-            index += 1
+            throw UsageError(Self.lowercasingFirst(CommandLineOptions.message(for: error)), usage: Self.usage)
         }
+        if let value = options.server { server = value }
+        if let value = options.timeout { timeoutMs = try Self.timeout(value) }
+        for value in options.auth { auth.append(try Self.auth(value)) }
+        scriptFile = options.file
+        completeLine = options.complete
+        if options.json { format = .json }
+        readOnly = options.readOnly
+        verbose = options.verbose
+        showVersion = options.version
+        stopOnError = options.stopOnError
+        wide = options.wide
+        // The capture starts at the first word swift-argument-parser did not take: after a "--", the
+        // command whatever it looks like; otherwise a dash word there is an option zkcli does not have.
+        let captured = options.command.first == "--" ? Array(options.command.dropFirst()) : options.command
+        let start = arguments.count - captured.count
+        if start == 0 || arguments[start - 1] != "--", let first = captured.first, first.hasPrefix("-"), first.count > 1 {
+            guard ["-h", "-help", "--help"].contains(first) else {
+                throw UsageError("unknown option \(first)", usage: Self.usage)
+            }
+            showHelp = true
+            return
+        }
+        command = captured
         if let scriptFile, !command.isEmpty {
             throw UsageError("give -f \(scriptFile) or a command (\(command.joined(separator: " "))), not both", usage: Self.usage)
         }
+    }
+
+    /// "Unknown option '-x'" reads as zkcli's other messages do: "unknown option '-x'".
+    static func lowercasingFirst(_ message: String) -> String {
+        guard let first = message.first, message.dropFirst().first?.isLowercase == true else { return message }
+        return first.lowercased() + message.dropFirst()
     }
 
     mutating func applyConfig(_ text: String, path: String) throws(UsageError) {

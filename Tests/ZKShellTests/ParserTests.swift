@@ -218,6 +218,25 @@ import ZKProtocol
         #expect(throws: UsageError.self) { try Invocation(arguments: ["--auth", "nocolon"]) }
     }
 
+    @Test func invocationThroughArgumentParser() throws {
+        for help in ["-h", "-help", "--help"] {
+            #expect(try Invocation(arguments: ["-server", "h:1", help]).showHelp)
+        }
+        // After the command's first word, a -h is the command's.
+        #expect(try Invocation(arguments: ["ls", "-h"]).showHelp == false)
+        #expect(try Invocation(arguments: ["-f", "-"]).scriptFile == "-")
+        #expect(try Invocation(arguments: ["-waitforconnection", "-r", "ls", "-R", "/"]).command == ["ls", "-R", "/"])
+        #expect(try Invocation(arguments: ["--version"]).showVersion && Invocation(arguments: ["-version"]).showVersion)
+        let both = try Invocation(arguments: ["-auth", "digest:a:b", "--auth", "digest:c:d", "-e", "--wide", "-json"])
+        #expect(both.auth.count == 2 && both.stopOnError && both.wide && both.format == .json)
+        do {
+            _ = try Invocation(arguments: ["-bogus", "ls"])
+            Issue.record("an unknown option must be refused")
+        } catch {
+            #expect(error.message == "unknown option -bogus", "\(error.message)")
+        }
+    }
+
     @Test func configFileThenEnvironmentThenOptions() throws {
         let file = "# defaults\nserver = f:1\ntimeout=3000\nauth=digest:a:b\n"
         let fromFile = try Invocation(arguments: [], configFile: file)

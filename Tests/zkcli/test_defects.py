@@ -851,7 +851,9 @@ def test_top_shows_every_member_with_rates_and_lag(ensemble):
     for frame in frames:
         assert sorted(m["server"] for m in frame["members"]) == sorted(e.servers[s].hostport for s in e.servers)
         assert sorted(m["mode"] for m in frame["members"]) == ["follower", "follower", "leader"], frame
-        assert all(m["lag"] == 0 and m["behindByEpochs"] is False for m in frame["members"]), frame
+        # The readers' sessions are transactions too (create and close), so a follower may be a few behind.
+        assert all(isinstance(m["lag"], int) and 0 <= m["lag"] < 50 and m["behindByEpochs"] is False
+                   for m in frame["members"]), frame
         assert all(isinstance(m["latencyP99Ms"], (int, float)) and isinstance(m["watches"], int) for m in frame["members"]), frame
     assert all(m["requestsPerSecond"] is None for m in frames[0]["members"]), frames[0]
     # Each look sends srvr and mntr to every member: the second frame's rates are measured, not assumed.
