@@ -18,30 +18,23 @@ public final class MetricsRegistry: MetricsFactory, Sendable {
 
     /// A summary by Apache's name; `percentiles` for the ones Apache reports p50...p999 of.
     public func summary(_ name: String, percentiles: Bool = false) -> SummaryCell {
-        cells.withLock { cells in
-            if let cell = cells.summaries[name] { return cell }
-            let cell = SummaryCell(name: name, percentiles: percentiles)
-            cells.summaries[name] = cell
-            cells.order.append(name)
-            return cell
-        }
+        cell(name, \.summaries) { SummaryCell(name: name, percentiles: percentiles) }
     }
 
     public func counter(_ name: String) -> CounterCell {
-        cells.withLock { cells in
-            if let cell = cells.counters[name] { return cell }
-            let cell = CounterCell(name: name)
-            cells.counters[name] = cell
-            cells.order.append(name)
-            return cell
-        }
+        cell(name, \.counters) { CounterCell(name: name) }
     }
 
     public func gauge(_ name: String) -> GaugeCell {
+        cell(name, \.gauges) { GaugeCell(name: name) }
+    }
+
+    /// The cell made before under `name`, else a new one, remembered in the order made.
+    private func cell<Cell: Sendable>(_ name: String, _ table: WritableKeyPath<Cells, [String: Cell]>, make: () -> Cell) -> Cell {
         cells.withLock { cells in
-            if let cell = cells.gauges[name] { return cell }
-            let cell = GaugeCell(name: name)
-            cells.gauges[name] = cell
+            if let cell = cells[keyPath: table][name] { return cell }
+            let cell = make()
+            cells[keyPath: table][name] = cell
             cells.order.append(name)
             return cell
         }
