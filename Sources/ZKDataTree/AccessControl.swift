@@ -38,7 +38,12 @@ public enum AccessControl {
     /// Whether a provider for `scheme` exists and accepts `id` (ServerAuthenticationProvider.isValid).
     static func isValid(scheme: String, id: String) -> Bool {
         switch scheme {
-        case "digest": return id.split(separator: ":", omittingEmptySubsequences: false).count == 2
+        // Apache's id.split(":").length == 2, with Java's split: trailing empty parts are dropped, so
+        // "u:" and ":" are invalid and "u:p:" is valid.
+        case "digest":
+            var parts = id.split(separator: ":", omittingEmptySubsequences: false)
+            while parts.last?.isEmpty == true { parts.removeLast() }
+            return parts.count == 2
         case "ip": return IPAddressMatch.isValid(id)
         default: return false
         }
@@ -48,15 +53,16 @@ public enum AccessControl {
     /// InvalidACL. Duplicates are dropped, order kept.
     public static func fixup(_ acl: [ACL], authIds: [Id]) -> [ACL]? {
         guard !acl.isEmpty else { return nil }
-        var unique: [ACL] = []
-        for entry in acl where !unique.contains(entry) { unique.append(entry) }
+        // A set, not a scan: one request may carry tens of thousands of entries.
+        var seen = Set<ACL>(minimumCapacity: acl.count)
+        let unique = acl.filter { seen.insert($0).inserted }
+        // Only schemes whose ids are authenticated credentials (digest) stand in for "auth".
+        lazy var authenticated = authIds.filter { $0.scheme == "digest" }
         var result: [ACL] = []
         for entry in unique {
             if entry.id.scheme == "world" && entry.id.id == "anyone" {
                 result.append(entry)
             } else if entry.id.scheme == "auth" {
-                // Only schemes whose ids are authenticated credentials (digest) stand in for "auth".
-                let authenticated = authIds.filter { $0.scheme == "digest" }
                 guard !authenticated.isEmpty else { return nil }
                 for id in authenticated { result.append(ACL(perms: entry.perms, id: id)) }
             } else {

@@ -40,7 +40,8 @@ public final class DataTree {
         path == "/" || path == zookeeperPath || path == quotaPath || path == configPath
     }
 
-    public func node(_ path: String) -> ZNode? { nodes[path] }
+    /// "" is the root too, as in Apache's tree (a read of the empty path answers the root).
+    public func node(_ path: String) -> ZNode? { path.isEmpty ? nodes["/"] : nodes[path] }
     /// Apache's node count includes its second key for the root (""), so a fresh tree has 5.
     public var nodeCount: Int { nodes.count + 1 }
     public var ephemeralCount: Int { ephemerals.values.reduce(0) { $0 + $1.count } }

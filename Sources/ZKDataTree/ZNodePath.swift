@@ -17,7 +17,7 @@ public enum ZNodePath {
                 let component = path[path.index(after: componentStart)..<index]
                 if component == "." || component == ".." { return "relative paths not allowed" }
                 componentStart = index
-            } else if let scalar = c.unicodeScalars.first, Self.isInvalid(scalar) {
+            } else if c.unicodeScalars.contains(where: Self.isInvalid) {
                 return "invalid character"
             }
             previous = c
@@ -29,10 +29,12 @@ public enum ZNodePath {
 
     public static func isValid(_ path: String) -> Bool { validationError(path) == nil }
 
+    /// Apache tests UTF-16 code units: a character outside the BMP is a surrogate pair there, in the
+    /// forbidden 0xd800...0xf8ff range.
     static func isInvalid(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return (v > 0x00 && v <= 0x1f) || (v >= 0x7f && v <= 0x9f) || (v >= 0xd800 && v <= 0xf8ff)
-            || (v >= 0xfff0 && v <= 0xffff)
+            || v >= 0xfff0
     }
 
     /// Everything before the last slash ("" for a child of the root), or nil without a slash.

@@ -35,6 +35,7 @@ public final class ServerMetrics: Sendable {
     public let connectionRejected: Counter
     public let connectionDropCount: Counter
     public let staleSessionsExpired: Counter
+    public let sessionlessConnectionsExpired: Counter
     public let bytesReceivedCount: Counter
     public let responseBytes: Counter
     public let watchBytes: Counter
@@ -89,6 +90,7 @@ public final class ServerMetrics: Sendable {
         connectionRejected = counter("connection_rejected")
         connectionDropCount = counter("connection_drop_count")
         staleSessionsExpired = counter("stale_sessions_expired")
+        sessionlessConnectionsExpired = counter("sessionless_connections_expired")
         bytesReceivedCount = counter("bytes_received_count")
         responseBytes = counter("response_bytes")
         watchBytes = counter("watch_bytes")

@@ -37,6 +37,9 @@ public struct ClientRequest: Sendable, Hashable {
         case closeSession
         /// An opcode we do not serve; answered with Unimplemented as Apache does.
         case unknown
+        /// A known opcode whose record does not decode inside a complete frame: Apache answers it with
+        /// MarshallingError and keeps the connection (see `init(clientFrame:)`).
+        case undecodable
     }
 
     public init(xid: Int32, op: OpCode, body: Body) {
@@ -52,6 +55,11 @@ public struct ClientRequest: Sendable, Hashable {
         xid = header.xid
         opCodeValue = header.type
         guard let op = OpCode(rawValue: header.type) else { body = .unknown; return }
+        // A null path (length -1) fails inside Apache, which answers MarshallingError; the records here
+        // would read it as "", which Apache answers quite differently (the root, or BadArguments).
+        if op.recordStartsWithPath, b.getInteger(at: b.readerIndex, as: Int32.self) == -1 {
+            throw .invalidLength(field: "path", length: -1)
+        }
         switch op {
         case .create, .create2, .createContainer: body = .create(try CreateRequest(from: &b))
         case .createTTL: body = .createTTL(try CreateTTLRequest(from: &b))
@@ -84,6 +92,21 @@ public struct ClientRequest: Sendable, Hashable {
         }
     }
 
+    /// Decodes a frame from a client: a header that decodes with a record that does not becomes
+    /// `.undecodable`, to be answered in order. Auth and SASL packets Apache reads before any request
+    /// processor, where a bad one closes the connection: those still throw, as does a short header.
+    public init(clientFrame b: inout ByteBuffer) throws(JuteError) {
+        let start = b
+        do {
+            try self.init(frame: &b)
+        } catch {
+            var again = start
+            let header = try RequestHeader(from: &again)
+            guard let op = OpCode(rawValue: header.type), op != .auth, op != .sasl else { throw error }
+            self.init(xid: header.xid, op: op, body: .undecodable)
+        }
+    }
+
     public func encode(into b: inout ByteBuffer) {
         RequestHeader(xid: xid, type: opCodeValue).encode(into: &b)
         switch body {
@@ -100,7 +123,7 @@ public struct ClientRequest: Sendable, Hashable {
         case .auth(let r): r.encode(into: &b)
         case .setWatches(let r): r.encode(into: &b)
         case .sasl(let r): r.encode(into: &b)
-        case .whoAmI, .ping, .closeSession, .unknown: break
+        case .whoAmI, .ping, .closeSession, .unknown, .undecodable: break
         }
     }
 }

@@ -78,6 +78,18 @@ public enum OpCode: Int32, Sendable, CaseIterable {
             return false
         }
     }
+
+    /// Whether the request record of this operation begins with its path.
+    public var recordStartsWithPath: Bool {
+        switch self {
+        case .create, .create2, .createContainer, .createTTL, .delete, .exists, .getData, .setData, .getACL, .setACL,
+             .getChildren, .getChildren2, .sync, .check, .checkWatches, .removeWatches, .getEphemerals,
+             .getAllChildrenNumber, .addWatch:
+            return true
+        default:
+            return false
+        }
+    }
 }
 
 /// Reserved xids of ClientCnxn.

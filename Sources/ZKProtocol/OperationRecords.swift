@@ -48,11 +48,19 @@ public struct AuthPacket: JuteRecord, Hashable {
     public var type: Int32
     public var scheme: String
     public var auth: [UInt8]
+    /// The buffer came as jute's null (length -1): Apache's digest provider fails on it where it takes an
+    /// empty one.
+    public var authIsNull = false
     public init(type: Int32 = 0, scheme: String, auth: [UInt8]) { self.type = type; self.scheme = scheme; self.auth = auth }
-    public func encode(into b: inout ByteBuffer) { b.writeJuteInt(type); b.writeJuteString(scheme); b.writeJuteBuffer(auth) }
+    public func encode(into b: inout ByteBuffer) {
+        b.writeJuteInt(type); b.writeJuteString(scheme)
+        if authIsNull { b.writeJuteInt(-1) } else { b.writeJuteBuffer(auth) }
+    }
     public init(from b: inout ByteBuffer) throws(JuteError) {
         type = try b.readJuteInt("AuthPacket.type"); scheme = try b.readJuteString("AuthPacket.scheme")
-        auth = try b.readJuteBuffer("AuthPacket.auth")
+        let raw = try b.readJuteOptionalBuffer("AuthPacket.auth")
+        auth = raw ?? []
+        authIsNull = raw == nil
     }
 }
 

@@ -46,7 +46,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             runtime.replica.core.metrics.bytesReceivedCount.increment(by: frame.readableBytes + 4)
             do {
                 if handshakeDone {
-                    runtime.receive(id, try ClientRequest(frame: &frame))
+                    runtime.receive(id, try ClientRequest(clientFrame: &frame))
                 } else {
                     let request = try ConnectRequest(from: &frame)
                     handshakeDone = true
@@ -56,6 +56,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 runtime.close(id)
             }
         }
+    }
+
+    /// A client that stops reading its replies stops being read: what it sends waits in the kernel rather
+    /// than as replies in the server's memory (100,000 pipelined reads would otherwise queue 200 MB).
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        try? context.channel.syncOptions?.setOption(.autoRead, value: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

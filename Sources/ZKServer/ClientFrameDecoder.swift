@@ -13,6 +13,8 @@ enum ClientFrame {
 /// four-letter word instead of a length. A negative or oversized length throws, and the handler closes
 /// the connection; nothing beyond `maxFrameLength` is ever buffered.
 struct ClientFrameDecoder: ByteToMessageDecoder {
+    struct IncompleteTraceMask: Error {}
+
     typealias InboundOut = ClientFrame
 
     let maxFrameLength: Int
@@ -29,10 +31,11 @@ struct ClientFrameDecoder: ByteToMessageDecoder {
         if !firstBytesChecked {
             guard let code = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
             if let word = FourLetterWord(code: code) {
-                // stmk carries its mask in the 8 bytes after the word.
+                // stmk carries its mask in the 8 bytes after the word. Apache reads them with one more
+                // read of what has arrived: fewer than 8 there and it closes without an answer.
                 var argument: Int64?
                 if word == .stmk {
-                    guard let mask = buffer.getInteger(at: buffer.readerIndex + 4, as: Int64.self) else { return .needMoreData }
+                    guard let mask = buffer.getInteger(at: buffer.readerIndex + 4, as: Int64.self) else { throw IncompleteTraceMask() }
                     argument = mask
                 }
                 answeredWord = true

@@ -16,6 +16,7 @@ enum HTTPEndpoint {
 
     static func start(group: any EventLoopGroup, host: String, port: Int, answer: @escaping Answer) async throws -> any Channel {
         try await ServerBootstrap(group: group)
+            .pausingAcceptOnErrors()
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -177,7 +177,11 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
             }
         }
         if !ready.effects.isEmpty { writeSoon() }
-        for (id, buffer) in ready.frames where !ready.closes.contains(id) { channels[id]?.writeAndFlush(buffer, promise: nil) }
+        for (id, buffer) in ready.frames where !ready.closes.contains(id) {
+            guard let channel = channels[id] else { continue }
+            channel.writeAndFlush(buffer, promise: nil)
+            if !channel.isWritable { closeIfNotReading(channel) }
+        }
         for id in ready.closes {
             guard let channel = channels[id] else { continue }
             closedHere.insert(id)
@@ -187,6 +191,16 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// A client that does not read is not read from (ClientConnectionHandler), which bounds its replies;
+    /// what the server sends unasked (watch events) is bounded here: past this many unread bytes it goes.
+    static let unreadBytesLimit = 32 << 20
+
+    private func closeIfNotReading(_ channel: any Channel) {
+        guard let unread = try? channel.syncOptions?.getOption(.bufferedWritableBytes), unread > Self.unreadBytesLimit else { return }
+        logger.warning("Closing the connection from \(channel.remoteAddress.map { "\($0)" } ?? "?"): \(unread) bytes it has not read (the limit is \(Self.unreadBytesLimit))")
+        channel.close(promise: nil)
     }
 
     /// The log's group commit and the peer packets go at the end of this event-loop turn, so every

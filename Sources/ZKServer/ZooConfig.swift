@@ -36,6 +36,7 @@ public struct ZooConfig: Sendable {
     public var extendedTypesEnabled = false
     public var juteMaxBuffer: Int = 0xfffff
     public var containerCheckIntervalMs: Int64 = 60_000
+    public var sessionlessConnectionTimeoutMs: Int64 = 10_000
     public var superDigest: String?
     public var readOnlyModeEnabled = false
     public var reconfigEnabled = false
@@ -122,6 +123,7 @@ public struct ZooConfig: Sendable {
             case "zookeeper.4lw.commands.whitelist": config.fourLetterWhitelist = Self.whitelist(value)
             case "jute.maxbuffer": if let v = Int(value) { config.juteMaxBuffer = v }
             case "znode.container.checkIntervalMs": if let v = Int64(value) { config.containerCheckIntervalMs = v }
+            case "zookeeper.nio.sessionlessCnxnTimeout": if let v = Int64(value), v > 0 { config.sessionlessConnectionTimeoutMs = v }
             case "zookeeper.admin.enableServer": config.adminEnableServer = value == "true"
             case "zookeeper.admin.serverPort": if let v = Int(value) { config.adminServerPort = v }
             case "zookeeper.admin.serverAddress": config.adminServerAddress = value
@@ -242,6 +244,7 @@ public struct ZooConfig: Sendable {
         s.extendedTypesEnabled = extendedTypesEnabled
         s.superDigest = superDigest
         s.containerCheckIntervalMs = containerCheckIntervalMs
+        s.sessionlessConnectionTimeoutMs = sessionlessConnectionTimeoutMs
         s.reconfigEnabled = reconfigEnabled
         s.serverId = serverId
         return s

@@ -85,10 +85,13 @@ public final class ZooKeeperServer: @unchecked Sendable {
     public func start() async throws {
         let runtime = self.runtime
         let bootstrap = ServerBootstrap(group: group)
+            .pausingAcceptOnErrors()
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // Room for a burst of large replies before the client counts as not reading.
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 512 << 10, high: 1 << 20))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(ClientConnectionHandler.handlers(runtime: runtime))

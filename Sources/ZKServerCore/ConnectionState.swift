@@ -9,8 +9,10 @@ public struct ConnectionState: Sendable {
     public let remotePort: Int
     public var sessionId: Int64 = 0
     public var sessionTimeout: Int32 = 0
-    /// Starts with the ip identity; addauth adds more.
-    public var authIds: [Id]
+    /// Starts with the ip identity; addauth adds more, in order, each once.
+    public private(set) var authIds: [Id]
+    /// authIds as a set: a client may pipeline thousands of distinct addauths, each checked against all.
+    private var knownAuthIds: Set<Id>
     public var handshakeDone = false
     /// Counters reported by cons/stat.
     public var packetsReceived: Int64 = 0
@@ -27,6 +29,11 @@ public struct ConnectionState: Sendable {
         self.id = id; self.remoteHost = remoteHost; self.remotePort = remotePort
         self.establishedWallMillis = establishedWallMillis
         authIds = [Id(scheme: "ip", id: remoteHost)]
+        knownAuthIds = Set(authIds)
+    }
+
+    public mutating func addAuthId(_ id: Id) {
+        if knownAuthIds.insert(id).inserted { authIds.append(id) }
     }
 }
 

@@ -68,6 +68,12 @@ extension ServerCore {
             case .multiRead(let multi):
                 var results: [MultiOpResult] = []
                 results.reserveCapacity(multi.ops.count)
+                // As Apache: its record refuses reads mixed with writes (MarshallingError, no body); writes
+                // alone decode, and the first one ends the multiRead (MarshallingError, no results).
+                if multi.ops.contains(where: { !$0.isRead }) {
+                    if multi.ops.contains(where: \.isRead) { throw .marshallingError }
+                    return reply(id, xid: xid, MultiResponse(results: []), err: .marshallingError)
+                }
                 for op in multi.ops { results.append(readOp(op, id: id, connection: connection)) }
                 reply(id, xid: xid, MultiResponse(results: results))
             default:

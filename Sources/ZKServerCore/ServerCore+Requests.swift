@@ -6,21 +6,28 @@ import ZKProtocol
 extension ServerCore {
     /// One request of an established session, answered in order.
     public func receive(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
-        guard var connection = connections[id], !connection.closing else { return }
-        guard connection.handshakeDone else { return closeConnection(id) }
-        connection.packetsReceived += 1
+        // Scoped: a copy of the connection alive below would make addauth copy its whole auth list.
+        let sessionId: Int64
+        do {
+            guard var connection = connections[id], !connection.closing else { return }
+            guard connection.handshakeDone else { return closeConnection(id) }
+            connection.packetsReceived += 1
+            if let op = request.opCode { connection.lastOp = op.mnemonic }
+            if request.xid >= 0 { connection.lastCxid = request.xid }
+            connections[id] = connection
+            sessionId = connection.sessionId
+        }
         stats.packetsReceived += 1
-        if let op = request.opCode { connection.lastOp = op.mnemonic }
-        if request.xid >= 0 { connection.lastCxid = request.xid }
-        connections[id] = connection
-        sessions.touch(connection.sessionId, now: now.monotonicMillis)
-        learnerState?.touchedSessions.insert(connection.sessionId)
+        sessions.touch(sessionId, now: now.monotonicMillis)
+        learnerState?.touchedSessions.insert(sessionId)
         lastNow = now
         // Replies go out in request order: a read waits behind this connection's pending writes, while
         // writes are prepared at once so that they share the next group commit. A learner's sync goes to the
         // leader at once too, in order with the writes (as Apache's FollowerRequestProcessor sends it): held
         // back, a write sent after it would be answered first.
-        let forwardedAtOnce = request.isWrite || (request.opCode == .sync && role.isLearner)
+        // An undecodable request is answered in its turn, like a read.
+        let undecodable = if case .undecodable = request.body { true } else { false }
+        let forwardedAtOnce = !undecodable && (request.isWrite || (request.opCode == .sync && role.isLearner))
         if deferred[id]?.isEmpty == false && !forwardedAtOnce {
             deferred[id]!.append(.request(request, since: now.monotonicMillis))
             return
@@ -30,10 +37,16 @@ extension ServerCore {
     }
 
     func dispatch(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
+        // Before `connection` below: a copy alive while addauth appends would copy the whole auth list.
+        if case .auth(let packet) = request.body {
+            guard connections[id]?.closing == false else { return }
+            return authenticate(id, packet, xid: request.xid)
+        }
         guard let connection = connections[id], !connection.closing else { return }
         let xid = request.xid
-        if request.body.primaryPath?.isEmpty == true {
-            // Apache fails to handle an empty path deep inside and answers MarshallingError.
+        if case .undecodable = request.body { return reply(id, xid: xid, .marshallingError) }
+        // Apache's multi takes writes only: a read in it fails as a record it cannot handle.
+        if case .multi(let multi) = request.body, multi.ops.contains(where: \.isRead) {
             return reply(id, xid: xid, .marshallingError)
         }
         if role == .readOnly, request.isWrite, request.opCode != .closeSession {
@@ -42,8 +55,6 @@ extension ServerCore {
         switch request.body {
         case .ping:
             reply(id, xid: xid, .ok)
-        case .auth(let packet):
-            authenticate(id, packet, xid: xid)
         case .setWatches(let request):
             setWatches(id, request)
             reply(id, xid: xid, .ok)
@@ -82,9 +93,9 @@ extension ServerCore {
 
     // MARK: Replies
 
-    func reply<R: JuteEncodable>(_ id: ConnectionID, xid: Int32, _ record: R) {
+    func reply<R: JuteEncodable>(_ id: ConnectionID, xid: Int32, _ record: R, err: ErrorCode = .ok) {
         noteReply(id)
-        output.send(id, ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: ErrorCode.ok), record)
+        output.send(id, ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: err), record)
     }
 
     func reply(_ id: ConnectionID, xid: Int32, _ code: ErrorCode) {
@@ -134,23 +145,22 @@ extension ServerCore {
     // MARK: Auth
 
     private func authenticate(_ id: ConnectionID, _ packet: AuthPacket, xid: Int32) {
-        guard var connection = connections[id] else { return }
+        guard let remoteHost = connections[id]?.remoteHost else { return }
         var added: [Id] = []
         switch packet.scheme {
-        case "digest":
+        case "digest" where !packet.authIsNull:
             let digest = AccessControl.digest(String(decoding: packet.auth, as: UTF8.self))
             if let superDigest = settings.superDigest, digest == superDigest { added.append(Id(scheme: "super", id: "")) }
             added.append(Id(scheme: "digest", id: digest))
         case "ip":
-            added.append(Id(scheme: "ip", id: connection.remoteHost))
+            added.append(Id(scheme: "ip", id: remoteHost))
         default:
-            connections[id] = connection
             noteReply(id)
             output.send(id, ReplyHeader(xid: xid, zxid: 0, err: ErrorCode.authFailed))
             return closeConnection(id)
         }
-        for authId in added where !connection.authIds.contains(authId) { connection.authIds.append(authId) }
-        connections[id] = connection
+        // In place: a copy of the connection would copy its whole auth list on each addauth.
+        for authId in added { connections[id]?.addAuthId(authId) }
         noteReply(id)
         output.send(id, ReplyHeader(xid: xid, zxid: 0, err: ErrorCode.ok))
     }

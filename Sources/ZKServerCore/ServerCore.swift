@@ -32,6 +32,9 @@ public final class ServerCore {
     /// Per connection, in arrival order: its writes not yet answered and the reads held behind them. A queue
     /// stays allocated while its connection lives, so a write costs no allocation here.
     var deferred: [ConnectionID: Deque<Deferred>] = [:]
+    /// Connections in the order opened, with when each must have a session by: a socket that never
+    /// finishes its handshake (or stops halfway through a frame) is closed then, as Apache's are.
+    var awaitingHandshake = Deque<(id: ConnectionID, deadline: Int64)>()
     /// The time of the request being handled, for requests run later from a deferral queue.
     var lastNow: Now
     /// When the request being answered arrived (monotonic ms): its reply's latency is measured from here.
@@ -83,6 +86,7 @@ public final class ServerCore {
 
     public func connectionOpened(_ id: ConnectionID, remoteHost: String, remotePort: Int, now: Now) {
         connections[id] = ConnectionState(id: id, remoteHost: remoteHost, remotePort: remotePort, establishedWallMillis: now.wallMillis)
+        awaitingHandshake.append((id, now.monotonicMillis + settings.sessionlessConnectionTimeoutMs))
     }
 
     /// The socket is gone: its watches go with it; its session lives on until it expires or is resumed.
@@ -211,6 +215,7 @@ public final class ServerCore {
     /// Expires sessions and reaps containers and TTL nodes whose time has come.
     public func tick(now: Now) {
         lastNow = now
+        closeSessionlessConnections(now: now)
         // Only the leader (or a standalone server) ends sessions and reaps nodes; learners apply its decisions.
         guard role == .standalone || { if case .leader = role { return true } else { return false } }() else { return }
         for sessionId in sessions.expired(now: now.monotonicMillis) {
@@ -221,6 +226,17 @@ public final class ServerCore {
         if settings.containerCheckIntervalMs > 0, now.monotonicMillis >= nextContainerCheck {
             nextContainerCheck = now.monotonicMillis + settings.containerCheckIntervalMs
             reapContainers(now: now)
+        }
+    }
+
+    /// Every member closes its own sessionless connections, whatever its role. Apache logs nothing for these.
+    func closeSessionlessConnections(now: Now) {
+        while let first = awaitingHandshake.first, first.deadline <= now.monotonicMillis {
+            awaitingHandshake.removeFirst()
+            if let connection = connections[first.id], !connection.handshakeDone {
+                metrics.sessionlessConnectionsExpired.increment()
+                closeConnection(first.id)
+            }
         }
     }
 

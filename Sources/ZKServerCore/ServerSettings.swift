@@ -13,6 +13,8 @@ public struct ServerSettings: Sendable {
     /// Containers that never had a child are deleted after this long; 0 = never (Apache's default).
     public var containerMaxNeverUsedIntervalMs: Int64 = 0
     public var reconfigEnabled = false
+    /// How long a connection may stay without a session (zookeeper.nio.sessionlessCnxnTimeout, Apache's 10 s).
+    public var sessionlessConnectionTimeoutMs: Int64 = 10_000
     public var version = "3.8.0-zkswift"
 
     public init() {}

@@ -25,7 +25,7 @@ public enum PathValidation {
     static func isForbidden(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         return v == 0 || (0x01...0x1F).contains(v) || (0x7F...0x9F).contains(v) || (0xE000...0xF8FF).contains(v)
-            || (0xFFF0...0xFFFF).contains(v)
+            || v >= 0xFFF0  // beyond the BMP: a surrogate pair in Apache's UTF-16, which it refuses
     }
 
     static func hex4(_ v: UInt32) -> String {

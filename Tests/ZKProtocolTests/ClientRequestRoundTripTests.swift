@@ -82,6 +82,8 @@ import ZKTestSupport
         case .ping: "ping"
         case .closeSession: "closeSession"
         case .unknown: "unknown"
+        // Made by decoding only (it has no record to encode): undecodableRecordsFromClients.
+        case .undecodable: "undecodable"
         }
     }
 
@@ -143,5 +145,41 @@ import ZKTestSupport
         #expect(byXid[23] == "/aw")
         #expect(byXid[15] == .some(nil))
         #expect(byXid[24] == .some(nil))
+    }
+
+    /// A client's frame whose record does not decode is kept for a MarshallingError reply, as Apache does,
+    /// except auth and SASL (Apache closes) and a frame too short for its header.
+    @Test func undecodableRecordsFromClients() throws {
+        func frame(_ xid: Int32, _ op: Int32, _ body: [UInt8]) -> ByteBuffer {
+            var b = ByteBuffer()
+            b.writeJuteInt(xid); b.writeJuteInt(op); b.writeBytes(body)
+            return b
+        }
+        var truncated = frame(7, OpCode.getData.rawValue, [0, 0, 0, 9, 0x2f])
+        let bad = try ClientRequest(clientFrame: &truncated)
+        #expect(bad.xid == 7 && bad.opCode == .getData && bad.body == .undecodable)
+        // A null path: Apache fails on it (MarshallingError), where "" would be the root.
+        var nullPath = frame(8, OpCode.exists.rawValue, [0xff, 0xff, 0xff, 0xff, 0])
+        #expect(try ClientRequest(clientFrame: &nullPath).body == .undecodable)
+        var emptyPath = frame(9, OpCode.exists.rawValue, [0, 0, 0, 0, 0])
+        #expect(try ClientRequest(clientFrame: &emptyPath).body == .exists(ExistsRequest(path: "", watch: false)))
+        var badAuth = frame(-4, OpCode.auth.rawValue, [0, 0, 0, 0, 0, 0, 0, 6])
+        #expect(throws: JuteError.self) { try ClientRequest(clientFrame: &badAuth) }
+        var short = ByteBuffer(bytes: [0, 0, 0, 1, 0])
+        #expect(throws: JuteError.self) { try ClientRequest(clientFrame: &short) }
+        // Between peers a bad record is still an error.
+        var forwarded = frame(7, OpCode.getData.rawValue, [0, 0, 0, 9, 0x2f])
+        #expect(throws: JuteError.self) { try ClientRequest(frame: &forwarded) }
+    }
+
+    @Test func aNullAuthBufferIsToldFromAnEmptyOne() throws {
+        var null = ByteBuffer()
+        null.writeJuteInt(0); null.writeJuteString("digest"); null.writeJuteInt(-1)
+        let packet = try AuthPacket(from: &null)
+        #expect(packet.authIsNull && packet.auth.isEmpty)
+        #expect(packet.encodedBytes() == [0, 0, 0, 0, 0, 0, 0, 6] + Array("digest".utf8) + [0xff, 0xff, 0xff, 0xff])
+        var empty = ByteBuffer()
+        empty.writeJuteInt(0); empty.writeJuteString("digest"); empty.writeJuteInt(0)
+        #expect(try AuthPacket(from: &empty).authIsNull == false)
     }
 }

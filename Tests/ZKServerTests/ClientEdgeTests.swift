@@ -141,16 +141,22 @@ import ZKServerCore
         #expect(String(buffer: try written()) == "imok")
     }
 
-    @Test func stmkWaitsForItsEightByteMask() throws {
+    /// Apache reads stmk's mask with one more read of what has arrived: the mask must come with the word.
+    @Test func stmkTakesItsMaskFromWhatArrivedWithIt() throws {
         var word = ByteBuffer()
         word.writeString("stmk")
-        word.writeBytes([0, 0, 0, 0])
-        try feed(word)
-        #expect(!closed())
-        word.clear()
-        word.writeBytes([0, 0, 1, 0])
+        word.writeBytes([0, 0, 0, 0, 0, 0, 1, 0])
         try feed(word)
         #expect(closed())
         #expect(String(buffer: try written()) == "256")
+    }
+
+    @Test func stmkWithHalfAMaskClosesUnanswered() throws {
+        var word = ByteBuffer()
+        word.writeString("stmk")
+        word.writeBytes([0, 0, 0, 0])
+        try? feed(word)
+        #expect(closed())
+        #expect(try written().readableBytes == 0)
     }
 }

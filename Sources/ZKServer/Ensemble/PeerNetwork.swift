@@ -41,6 +41,7 @@ final class PeerNetwork: @unchecked Sendable {
     func start() async throws {
         let me = settings.me
         let election = try await ServerBootstrap(group: eventLoop)
+            .pausingAcceptOnErrors()
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
@@ -50,6 +51,7 @@ final class PeerNetwork: @unchecked Sendable {
             }
             .bind(host: me.host, port: me.electionPort).get()
         let quorum = try await ServerBootstrap(group: eventLoop)
+            .pausingAcceptOnErrors()
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
