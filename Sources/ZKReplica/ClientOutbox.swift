@@ -9,6 +9,7 @@ import ZKServerCore
 final class ClientOutbox: ServerOutput {
     private(set) var frames: [ConnectionID: ByteBuffer] = [:]
     private(set) var closes: [ConnectionID] = []
+    private(set) var reading: [ConnectionID: Bool] = [:]
     private var closing: Set<ConnectionID> = []
     private let allocator = ByteBufferAllocator()
     private let metrics: ServerMetrics
@@ -58,7 +59,13 @@ final class ClientOutbox: ServerOutput {
         close(connection)
     }
 
+    func setReading(_ connection: ConnectionID, _ reading: Bool) { self.reading[connection] = reading }
+
     func take(into ready: inout ReplicaReady) {
+        if !reading.isEmpty {
+            ready.reading = reading
+            reading.removeAll(keepingCapacity: true)
+        }
         guard !frames.isEmpty || !closes.isEmpty else { return }
         ready.frames = frames
         ready.closes = closes

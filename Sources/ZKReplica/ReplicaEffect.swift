@@ -30,6 +30,8 @@ public struct ReplicaReady: Sendable {
     public var frames: [ConnectionID: ByteBuffer] = [:]
     /// Connections to close once their frames are written, in the order decided.
     public var closes: [ConnectionID] = []
+    /// Connections to stop reading (false) or read again (true), the last word for each.
+    public var reading: [ConnectionID: Bool] = [:]
 
-    public var isEmpty: Bool { effects.isEmpty && frames.isEmpty && closes.isEmpty }
+    public var isEmpty: Bool { effects.isEmpty && frames.isEmpty && closes.isEmpty && reading.isEmpty }
 }

@@ -61,7 +61,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// A client that stops reading its replies stops being read: what it sends waits in the kernel rather
     /// than as replies in the server's memory (100,000 pipelined reads would otherwise queue 200 MB).
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        try? context.channel.syncOptions?.setOption(.autoRead, value: context.channel.isWritable)
+        if let id { runtime.updateReading(context.channel, id) }
         context.fireChannelWritabilityChanged()
     }
 

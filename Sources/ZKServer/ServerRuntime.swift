@@ -28,6 +28,8 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     private var writeScheduled = false
     /// Connections this server closed; any other that goes was dropped by its client (connection_drop_count).
     private var closedHere: Set<ConnectionID> = []
+    /// Connections the core has stopped reading (globalOutstandingLimit).
+    private var throttled: Set<ConnectionID> = []
     /// The operator's log: what the replica decided (its `.log` effects) and what the shell saw.
     let logger: Logger
 
@@ -108,6 +110,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
 
     func unregister(_ id: ConnectionID) {
         guard let channel = channels.removeValue(forKey: id) else { return }
+        throttled.remove(id)
         if closedHere.remove(id) == nil { replica.core.metrics.connectionDropCount.increment() }
         let host = Self.host(of: channel.remoteAddress)
         connectionsPerHost[host, default: 1] -= 1
@@ -177,6 +180,10 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
             }
         }
         if !ready.effects.isEmpty { writeSoon() }
+        for (id, reading) in ready.reading {
+            if reading { throttled.remove(id) } else { throttled.insert(id) }
+            if let channel = channels[id] { updateReading(channel, id) }
+        }
         for (id, buffer) in ready.frames where !ready.closes.contains(id) {
             guard let channel = channels[id] else { continue }
             channel.writeAndFlush(buffer, promise: nil)
@@ -191,6 +198,11 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// A connection is read while it reads its replies and the core has not throttled it.
+    func updateReading(_ channel: any Channel, _ id: ConnectionID) {
+        try? channel.syncOptions?.setOption(.autoRead, value: channel.isWritable && !throttled.contains(id))
     }
 
     /// A client that does not read is not read from (ClientConnectionHandler), which bounds its replies;

@@ -37,6 +37,7 @@ public struct ZooConfig: Sendable {
     public var juteMaxBuffer: Int = 0xfffff
     public var containerCheckIntervalMs: Int64 = 60_000
     public var sessionlessConnectionTimeoutMs: Int64 = 10_000
+    public var outstandingLimit = 1000
     public var superDigest: String?
     public var readOnlyModeEnabled = false
     public var reconfigEnabled = false
@@ -73,7 +74,7 @@ public struct ZooConfig: Sendable {
                                    "secureClientPortAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled",
                                    "metricsProvider.", "quorum.", "jvm", "zookeeper.", "sslQuorum", "portUnification",
                                    "clientCnxnSocket", "electionAlg", "leaderServes", "quorumListenOnAllIPs",
-                                   "dynamicConfigFile", "skipACL", "globalOutstandingLimit", "preAllocSize",
+                                   "dynamicConfigFile", "skipACL", "preAllocSize",
                                    "snapSizeLimitInKb", "txnLogSizeLimitInKb", "digest.enabled", "syncEnabled",
                                    "maxCnxns", "clientPortListenBacklog", "connectToLearnerMasterLimit", "multiAddress.",
                                    "audit.", "sasl", "kerberos", "X509", "fips-mode", "enforce", "jute."]
@@ -123,6 +124,8 @@ public struct ZooConfig: Sendable {
             case "zookeeper.4lw.commands.whitelist": config.fourLetterWhitelist = Self.whitelist(value)
             case "jute.maxbuffer": if let v = Int(value) { config.juteMaxBuffer = v }
             case "znode.container.checkIntervalMs": if let v = Int64(value) { config.containerCheckIntervalMs = v }
+            case "zookeeper.globalOutstandingLimit" where !keysInFile.contains("globalOutstandingLimit"):
+                if let v = Int(value), v > 0 { config.outstandingLimit = v }
             case "zookeeper.nio.sessionlessCnxnTimeout": if let v = Int64(value), v > 0 { config.sessionlessConnectionTimeoutMs = v }
             case "zookeeper.admin.enableServer": config.adminEnableServer = value == "true"
             case "zookeeper.admin.serverPort": if let v = Int(value) { config.adminServerPort = v }
@@ -164,6 +167,7 @@ public struct ZooConfig: Sendable {
         case "clientPort": clientPort = try int()
         case "clientPortAddress": clientPortAddress = value
         case "maxClientCnxns": maxClientCnxns = try int()
+        case "globalOutstandingLimit": outstandingLimit = max(1, try int())
         case "minSessionTimeout": minSessionTimeout = Int32(clamping: try int())
         case "maxSessionTimeout": maxSessionTimeout = Int32(clamping: try int())
         case "4lw.commands.whitelist": fourLetterWhitelist = Self.whitelist(value)
@@ -245,6 +249,7 @@ public struct ZooConfig: Sendable {
         s.superDigest = superDigest
         s.containerCheckIntervalMs = containerCheckIntervalMs
         s.sessionlessConnectionTimeoutMs = sessionlessConnectionTimeoutMs
+        s.outstandingLimit = outstandingLimit
         s.reconfigEnabled = reconfigEnabled
         s.serverId = serverId
         return s

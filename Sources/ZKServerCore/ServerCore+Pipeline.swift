@@ -117,6 +117,7 @@ extension ServerCore {
     /// so do the answers and reads held behind it; otherwise it is held in its place. (Only a learner holds
     /// answers: a batch of commits can carry a write sent after a sync the leader answers after that batch.)
     func finished(_ id: ConnectionID, _ answer: Answer) {
+        defer { readAgainIfAnswered(id) }
         let isSync: Bool
         if case .sync = answer { isSync = true } else { isSync = false }
         guard let position = deferred[id]?.firstIndex(where: { entry in

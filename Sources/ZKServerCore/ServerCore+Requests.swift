@@ -30,10 +30,20 @@ extension ServerCore {
         let forwardedAtOnce = !undecodable && (request.isWrite || (request.opCode == .sync && role.isLearner))
         if deferred[id]?.isEmpty == false && !forwardedAtOnce {
             deferred[id]!.append(.request(request, since: now.monotonicMillis))
-            return
+        } else {
+            answeringSince = now.monotonicMillis
+            dispatch(id, request, now: now)
         }
-        answeringSince = now.monotonicMillis
-        dispatch(id, request, now: now)
+        if let outstanding = deferred[id]?.count, outstanding > settings.outstandingLimit, throttled.insert(id).inserted {
+            output.setReading(id, false)
+        }
+    }
+
+    /// Reads a throttled connection again once half its outstanding requests are answered.
+    func readAgainIfAnswered(_ id: ConnectionID) {
+        guard !throttled.isEmpty, throttled.contains(id), (deferred[id]?.count ?? 0) <= settings.outstandingLimit / 2 else { return }
+        throttled.remove(id)
+        output.setReading(id, true)
     }
 
     func dispatch(_ id: ConnectionID, _ request: ClientRequest, now: Now) {

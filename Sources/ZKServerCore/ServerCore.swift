@@ -35,6 +35,8 @@ public final class ServerCore {
     /// Connections in the order opened, with when each must have a session by: a socket that never
     /// finishes its handshake (or stops halfway through a frame) is closed then, as Apache's are.
     var awaitingHandshake = Deque<(id: ConnectionID, deadline: Int64)>()
+    /// Connections not read for having more than `settings.outstandingLimit` requests outstanding.
+    var throttled: Set<ConnectionID> = []
     /// The time of the request being handled, for requests run later from a deferral queue.
     var lastNow: Now
     /// When the request being answered arrived (monotonic ms): its reply's latency is measured from here.
@@ -93,6 +95,7 @@ public final class ServerCore {
     public func connectionClosed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
         deferred[id] = nil
+        throttled.remove(id)
         tree.watches.removeWatcher(id)
         if connection.sessionId != 0, sessionConnections[connection.sessionId] == id {
             sessionConnections[connection.sessionId] = nil

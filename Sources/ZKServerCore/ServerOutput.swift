@@ -13,4 +13,11 @@ public protocol ServerOutput: AnyObject {
     func sendEvent(_ connection: ConnectionID, _ event: WatcherEvent)
     /// Closes the connection once what was sent before is written.
     func close(_ connection: ConnectionID)
+    /// Stops reading the connection (false) or reads it again (true): a client with too many requests
+    /// outstanding waits, and what it sends waits in the kernel.
+    func setReading(_ connection: ConnectionID, _ reading: Bool)
+}
+
+extension ServerOutput {
+    public func setReading(_ connection: ConnectionID, _ reading: Bool) {}
 }

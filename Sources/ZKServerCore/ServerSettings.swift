@@ -15,6 +15,10 @@ public struct ServerSettings: Sendable {
     public var reconfigEnabled = false
     /// How long a connection may stay without a session (zookeeper.nio.sessionlessCnxnTimeout, Apache's 10 s).
     public var sessionlessConnectionTimeoutMs: Int64 = 10_000
+    /// globalOutstandingLimit (Apache's 1000): past this many requests outstanding, a connection is not
+    /// read until half are answered. Apache counts them server-wide and then throttles every connection
+    /// with one outstanding; counting per connection stops the one flooding and leaves the others be.
+    public var outstandingLimit = 1000
     public var version = "3.8.0-zkswift"
 
     public init() {}

@@ -73,4 +73,24 @@ import ZKServerCore
         h.core.receive(1, ClientRequest(xid: -4, op: .auth, body: .auth(packet)), now: h.now)
         #expect(h.output.take() == [.reply(1, xid: -4, err: .authFailed, body: []), .close(1)])
     }
+
+    @Test func aConnectionWithTooManyOutstandingIsNotReadUntilHalfAreAnswered() {
+        var settings = ServerSettings()
+        settings.outstandingLimit = 10
+        let h = CoreHarness(settings: settings)
+        let log = HeldLog()
+        h.core.logSink = log
+        h.connect(1)
+        h.connect(2)
+        h.core.logged(through: log.held.last!.zxid)
+        for n in 0..<11 {
+            h.core.receive(1, ClientRequest(xid: Int32(n + 1), op: .create, body: .create(CreateRequest(path: "/n\(n)", data: [], acl: ACL.openACLUnsafe, flags: 0))), now: h.now)
+        }
+        #expect(h.output.reading.map { $0.0 } == [1] && h.output.reading.map { $0.1 } == [false])
+        // Another connection's requests are not held.
+        h.core.receive(2, ClientRequest(xid: 1, op: .create, body: .create(CreateRequest(path: "/other", data: [], acl: ACL.openACLUnsafe, flags: 0))), now: h.now)
+        #expect(h.output.reading.count == 1)
+        h.core.logged(through: log.held.last!.zxid)
+        #expect(h.output.reading.map { $0.1 } == [false, true])
+    }
 }

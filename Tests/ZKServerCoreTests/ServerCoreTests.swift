@@ -24,6 +24,9 @@ final class RecordingOutput: ServerOutput {
     func sendConnectResponse(_ connection: ConnectionID, _ response: ConnectResponse) { sent.append(.connect(connection, response)) }
     func sendEvent(_ connection: ConnectionID, _ event: WatcherEvent) { sent.append(.event(connection, event)) }
     func close(_ connection: ConnectionID) { sent.append(.close(connection)) }
+    /// setReading calls, apart from `sent`.
+    var reading: [(ConnectionID, Bool)] = []
+    func setReading(_ connection: ConnectionID, _ reading: Bool) { self.reading.append((connection, reading)) }
 
     func take() -> [Sent] { defer { sent = [] }; return sent }
 }

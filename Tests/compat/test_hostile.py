@@ -1,15 +1,19 @@
 """One hostile client against a fresh Apache 3.8.0 and a fresh zkserver, side by side: silent sockets,
 sockets that stop halfway through a frame, a flood of distinct addauths, one create with tens of
 thousands of ACL entries. The server stays up, closes what it must, and no bystander session suffers."""
+import os
 import select
 import socket
 import struct
+import subprocess
+import threading
 import time
 
 import pytest
 from kazoo.client import KazooClient
 
-from compat_util import four_letter
+from compat_util import four_letter, free_port, wait_listening
+from conftest import ROOT, write_cfg
 
 SESSIONLESS_MS = 2000
 
@@ -297,3 +301,105 @@ def test_a_client_that_never_reads_cannot_grow_the_server(servers, monkeypatch):
     finally:
         zk.stop()
         zk.close()
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize("impl", ["apache", "zkserver"])
+def test_out_of_file_descriptors_the_server_idles_and_recovers(servers, impl, tmp_path):
+    """Under `ulimit -n 512`, 600 silent sockets use up the server's descriptors. Accepting fails with
+    EMFILE; the server must not spin on it, and once the silent sockets are reaped (the 2 s sessionless
+    timeout) a new client is served."""
+    if impl == "zkserver" and not servers.have_zkserver():
+        pytest.skip("zkserver not built")
+    port = free_port()
+    flag = "-Dzookeeper.nio.sessionlessCnxnTimeout=%d" % SESSIONLESS_MS
+    limit = "ulimit -n 512 && "
+    if impl == "apache":
+        d = str(tmp_path / "apache")
+        env = dict(os.environ, ZK_JVM_FLAGS=flag)
+        subprocess.run(["bash", "-c", limit + 'exec "$0" start "$1" "$2"', os.path.join(ROOT, "scripts", "apache-zk.sh"), d, str(port)],
+                       check=True, env=env, stdout=subprocess.DEVNULL, timeout=60)
+        pid = int(open(os.path.join(d, "pid")).read())
+        stop = lambda: subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d], stdout=subprocess.DEVNULL)
+    else:
+        cfg = write_cfg(str(tmp_path), port)
+        proc = subprocess.Popen(["bash", "-c", limit + 'exec "$0" "$1" "$2"', servers.zkserver_bin, flag, cfg],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        assert wait_listening(port, 20, proc=proc)
+        pid = proc.pid
+        stop = lambda: (proc.terminate(), proc.wait(10))
+    silent = []
+    try:
+        for _ in range(600):
+            s = socket.socket()
+            s.settimeout(1)
+            try:
+                s.connect(("127.0.0.1", port))
+            except OSError:
+                pass
+            silent.append(s)
+        t0, c0 = time.time(), cpu_seconds(pid)
+        time.sleep(3)
+        share = (cpu_seconds(pid) - c0) / (time.time() - t0)
+        print("%s: %.0f%% of a core with its descriptors used up" % (impl, share * 100))
+        assert share < 0.5, share
+        zk = KazooClient(hosts="127.0.0.1:%d" % port, timeout=10)
+        try:
+            zk.start(timeout=30)
+            assert zk.exists("/") is not None
+        finally:
+            zk.stop()
+            zk.close()
+    finally:
+        for s in silent:
+            s.close()
+        stop()
+
+
+def test_thirty_thousand_pipelined_creates_do_not_stall_a_bystander(fresh):
+    """One session pipelines 30,000 creates; another reads meanwhile with a 4 s session, which must live.
+    zkserver stops reading the flooder past globalOutstandingLimit (1000) outstanding requests."""
+    port = port_of(fresh)
+    bystander = KazooClient(hosts=fresh, timeout=4)
+    bystander.start(timeout=15)
+    try:
+        bystander.create("/bystander-creates", b"", ephemeral=True)
+        flooder = handshake(port, timeout_ms=30000)
+        count = 30000
+        packets = b"".join(
+            (lambda body: struct.pack("!i", len(body)) + body)(
+                struct.pack("!ii", n + 1, 1) + create_body("/flood-%d" % n))
+            for n in range(count))
+        worst = [0.0]
+        running = [True]
+
+        def read():
+            while running[0]:
+                t = time.time()
+                bystander.exists("/")
+                worst[0] = max(worst[0], time.time() - t)
+                time.sleep(0.01)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        t0 = time.time()
+        sender = threading.Thread(target=flooder.sendall, args=(packets,), daemon=True)
+        sender.start()
+        flooder.settimeout(60)
+        for _ in range(count):
+            length = struct.unpack("!i", recv_exactly(flooder, 4))[0]
+            _xid, _zxid, err = struct.unpack("!iqi", recv_exactly(flooder, length)[:16])
+            assert err == 0
+        running[0] = False
+        reader.join(timeout=10)
+        print("30,000 creates in %.1f s; the bystander's slowest read %.2f s" % (time.time() - t0, worst[0]))
+        flooder.close()
+        assert bystander.connected and bystander.exists("/bystander-creates") is not None
+    finally:
+        bystander.stop()
+        bystander.close()
