@@ -20,6 +20,7 @@ let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio
 let deque: Target.Dependency = .product(name: "DequeModule", package: "swift-collections")
 let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
     name: "swift-zookeeper",
@@ -38,12 +39,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure cores: no sockets, files, clocks or randomness.
         .target(name: "ZKJute", dependencies: [nioCore], swiftSettings: strict),
         .target(name: "ZKProtocol", dependencies: ["ZKJute", nioCore], swiftSettings: strict),
-        .target(name: "ZKDataTree", dependencies: ["ZKProtocol"], swiftSettings: serverStrict),
+        .target(name: "ZKDataTree", dependencies: ["ZKProtocol", crypto], swiftSettings: serverStrict),
         // Apache's metrics under its names, recorded through swift-metrics into lock-free cells; read by mntr,
         // the AdminServer and the Prometheus exposition.
         .target(name: "ZKMetrics", dependencies: [coreMetrics, .product(name: "Atomics", package: "swift-atomics"),
@@ -55,9 +58,12 @@ let package = Package(
         // One server as a pure state machine: the core and, in an ensemble, the Zab peer; events in, one
         // ordered batch of effects out (NIOCore only for ByteBuffer).
         .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
+        // Security that needs no I/O: Java keystores read from their bytes (and, later, SASL exchanges).
+        .target(name: "ZKSecurity", dependencies: [crypto], swiftSettings: serverStrict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, nioPosix, nioHTTP1, deque], swiftSettings: serverStrict),
+        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSecurity", nioCore, nioPosix, nioHTTP1, deque,
+                                                  .product(name: "NIOSSL", package: "swift-nio-ssl")], swiftSettings: serverStrict),
         .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore,
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
@@ -73,7 +79,7 @@ let package = Package(
         .target(name: "ZKSimulation", path: "Tests/ZKSimulation", swiftSettings: strict),
         .testTarget(name: "ZKJuteTests", dependencies: ["ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore, crypto], swiftSettings: strict),
         .testTarget(name: "ZKMetricsTests", dependencies: ["ZKMetrics", coreMetrics], swiftSettings: strict),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKMetrics", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", logging, "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
@@ -81,6 +87,7 @@ let package = Package(
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKTestSupport"], swiftSettings: strict),
         .testTarget(name: "ZKReplicaTests", dependencies: ["ZKReplica", "ZKServerCore", "ZKZab", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSimulation", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKSecurityTests", dependencies: ["ZKSecurity"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", "ZKSimulation", nioCore], exclude: ["Traces"], swiftSettings: strict),
     ]
 )

@@ -78,6 +78,8 @@ L4J
     # Debian's package leaves the servlet API off the server's class path, so its AdminServer never starts
     # ("Unable to load jetty"); the reference AdminServer needs it.
     if [ -n "${ZK_ADMIN_PORT:-}" ]; then CP="$CP:/usr/share/java/servlet-api.jar"; fi
+    # Netty's TLS handler needs netty-codec, which Debian's zookeeper.jar leaves off its Class-Path.
+    CP="$CP:/usr/share/java/netty-codec.jar"
     # ZK_JVM_HEAP_OPTS: tests start fast with a small heap and the quick JIT; benchmarks pass
     # zkServer.sh's own default ("-Xmx1000m", full JIT, default GC) so Apache runs as deployed.
     # shellcheck disable=SC2086

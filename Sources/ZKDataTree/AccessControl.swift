@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Crypto
 import ZKProtocol
 
 /// ACL checks and normalisation with the built-in providers (world, auth, digest, ip), as Apache's
@@ -11,7 +12,7 @@ public enum AccessControl {
     /// "user:password" -> "user:base64(sha1(user:password))", DigestAuthenticationProvider.generateDigest.
     public static func digest(_ idPassword: String) -> String {
         let user = idPassword.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        return user + ":" + Data(SHA1.hash(Array(idPassword.utf8))).base64EncodedString()
+        return user + ":" + Data(Insecure.SHA1.hash(data: Array(idPassword.utf8))).base64EncodedString()
     }
 
     /// Whether any of `authIds` grants `perm` on a node with `acl`. A "super" id passes everything.

@@ -77,7 +77,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         }
     }
 
-    private func every(_ millis: Int64, _ body: @escaping (ServerRuntime) -> Void) {
+    private func every(_ millis: Int64, _ body: @escaping @Sendable (ServerRuntime) -> Void) {
         timers.append(eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(millis), delay: .milliseconds(millis)) { [self] _ in
             body(self)
             flush()

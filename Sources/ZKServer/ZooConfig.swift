@@ -38,6 +38,8 @@ public struct ZooConfig: Sendable {
     public var containerCheckIntervalMs: Int64 = 60_000
     public var sessionlessConnectionTimeoutMs: Int64 = 10_000
     public var outstandingLimit = 1000
+    /// secureClientPort and the ssl.* keys.
+    public var tls = ClientTLSConfig()
     public var superDigest: String?
     public var readOnlyModeEnabled = false
     public var reconfigEnabled = false
@@ -70,8 +72,7 @@ public struct ZooConfig: Sendable {
     public init() {}
 
     /// Keys that only the Java server uses; accepted with a warning so an existing zoo.cfg starts unchanged.
-    static let javaOnlyPrefixes = ["ssl.", "admin.", "authProvider.", "serverCnxnFactory", "secureClientPort",
-                                   "secureClientPortAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled",
+    static let javaOnlyPrefixes = ["ssl.", "admin.", "authProvider.", "serverCnxnFactory", "localSessionsEnabled", "localSessionsUpgradingEnabled",
                                    "metricsProvider.", "quorum.", "jvm", "zookeeper.", "sslQuorum", "portUnification",
                                    "clientCnxnSocket", "electionAlg", "leaderServes", "quorumListenOnAllIPs",
                                    "dynamicConfigFile", "skipACL", "preAllocSize",
@@ -124,6 +125,14 @@ public struct ZooConfig: Sendable {
             case "zookeeper.4lw.commands.whitelist": config.fourLetterWhitelist = Self.whitelist(value)
             case "jute.maxbuffer": if let v = Int(value) { config.juteMaxBuffer = v }
             case "znode.container.checkIntervalMs": if let v = Int64(value) { config.containerCheckIntervalMs = v }
+            case let tlsKey where tlsKey.hasPrefix("zookeeper.ssl.") && !keysInFile.contains(String(tlsKey.dropFirst("zookeeper.".count))):
+                do {
+                    _ = try config.tls.apply(String(key.dropFirst("zookeeper.".count)), value) {
+                        ParseError(file: "-D\(key)", line: 0, key: key, message: $0)
+                    }
+                } catch {
+                    problems.append(error)
+                }
             case "zookeeper.globalOutstandingLimit" where !keysInFile.contains("globalOutstandingLimit"):
                 if let v = Int(value), v > 0 { config.outstandingLimit = v }
             case "zookeeper.nio.sessionlessCnxnTimeout": if let v = Int64(value), v > 0 { config.sessionlessConnectionTimeoutMs = v }
@@ -136,6 +145,9 @@ public struct ZooConfig: Sendable {
         }
         if config.dataDir.isEmpty {
             problems.append(ParseError(file: path, line: 0, key: "dataDir", message: "dataDir is not set"))
+        }
+        for message in config.tls.problems() {
+            problems.append(ParseError(file: path, line: 0, key: "secureClientPort", message: message))
         }
         if config.dataLogDir.isEmpty { config.dataLogDir = config.dataDir }
         if config.readOnlyModeEnabled { config.fourLetterWhitelist.insert("isro") }
@@ -199,7 +211,10 @@ public struct ZooConfig: Sendable {
              "metricsProvider.workerShutdownTimeoutMs":
             break  // the JVM's metrics and Apache's worker pool: nothing to configure in zkserver
         default:
-            if key.hasPrefix("server.") {
+            let isTLSKey = try tls.apply(key, value) { ParseError(file: file, line: line, key: key, message: $0) }
+            if isTLSKey {
+                return
+            } else if key.hasPrefix("server.") {
                 peers.append(try Self.parsePeer(key: key, value: value, file: file, line: line))
             } else if key.hasPrefix("group.") || key.hasPrefix("weight.") {
                 warnings.append("\(file):\(line): \(key) (hierarchical quorums) is not supported yet; ignored")

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZKDataTree
 import ZKMetrics
 import ZKReplica
@@ -12,6 +13,8 @@ public final class ZooKeeperServer: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let runtime: ServerRuntime
     private var channel: (any Channel)?
+    /// secureClientPort's listener, when TLS is configured.
+    private var secureChannel: (any Channel)?
     /// The AdminServer's and the Prometheus endpoint's listening sockets.
     private var httpChannels: [any Channel] = []
     private var purgeTask: RepeatedTask?
@@ -79,12 +82,9 @@ public final class ZooKeeperServer: @unchecked Sendable {
         }
     }
 
-    /// The port actually bound (useful with clientPort=0 in tests).
-    public var boundPort: Int? { channel?.localAddress?.port }
-
-    public func start() async throws {
-        let runtime = self.runtime
-        let bootstrap = ServerBootstrap(group: group)
+    /// A client port's listener: plain, or TLS first when `tls` is given (secureClientPort).
+    private func clientBootstrap(_ runtime: ServerRuntime, tls: NIOSSLContext?) -> ServerBootstrap {
+        ServerBootstrap(group: group)
             .pausingAcceptOnErrors()
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -94,13 +94,35 @@ public final class ZooKeeperServer: @unchecked Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 512 << 10, high: 1 << 20))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandlers(ClientConnectionHandler.handlers(runtime: runtime))
                 }
             }
+    }
+
+    /// The secure client port actually bound.
+    public var boundSecurePort: Int? { secureChannel?.localAddress?.port }
+
+    /// The port actually bound (useful with clientPort=0 in tests).
+    public var boundPort: Int? { channel?.localAddress?.port }
+
+    public func start() async throws {
+        let runtime = self.runtime
+        let bootstrap = clientBootstrap(runtime, tls: nil)
         do {
             channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
         } catch {
             throw StartupError.cannotListen("clientPort", host: config.clientPortAddress, port: config.clientPort, error)
+        }
+        if let port = config.tls.secureClientPort {
+            let context: NIOSSLContext
+            do { context = try ServerTLS.context(config.tls) } catch { throw StartupError(message: "\(error)") }
+            let host = config.tls.secureClientPortAddress ?? "0.0.0.0"
+            do {
+                secureChannel = try await clientBootstrap(runtime, tls: context).bind(host: host, port: port).get()
+            } catch {
+                throw StartupError.cannotListen("secureClientPort", host: host, port: port, error)
+            }
         }
         if let network = runtime.network {
             do { try await network.start() } catch {
@@ -156,6 +178,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
         if let network = runtime.network { try? await runtime.eventLoop.submit { network.shutdown() }.get() }
         purgeTask?.cancel()
         try await channel?.close()
+        try? await secureChannel?.close()
         // The log's threads hand their results to the event loop: they stop while it still runs.
         if let log = runtime.durableLog {
             try? await runtime.eventLoop.flatSubmit { log.stop() }.get()
