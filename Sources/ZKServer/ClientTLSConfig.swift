@@ -93,6 +93,9 @@ public struct ClientTLSConfig: Sendable, Equatable {
     func problems() -> [String] {
         guard enabled else { return [] }
         var found: [String] = []
+        if portUnification {
+            found.append("client.portUnification (TLS and plain clients on one port) is not supported yet: use secureClientPort")
+        }
         if keyStore == nil || keyStore!.location.isEmpty {
             found.append("secureClientPort is set but ssl.keyStore.location is not: the server has no certificate to offer")
         }

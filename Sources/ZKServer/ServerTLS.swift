@@ -52,7 +52,7 @@ enum ServerTLS {
     static func loadIdentity(_ store: ClientTLSConfig.Store) throws -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey) {
         let bytes = try read(store.location, what: "key store")
         let password = store.password ?? ""
-        do {
+        return try naming("key store \(store.location)") {
             switch ClientTLSConfig.StoreType.of(store.type, path: store.location) {
             case .jks:
                 let jks = try JavaKeyStore(bytes: bytes, password: password)
@@ -71,16 +71,12 @@ enum ServerTLS {
             case nil:
                 throw LoadError(description: "its type is unknown (ssl.keyStore.type: JKS, PKCS12 or PEM)")
             }
-        } catch let error as LoadError {
-            throw LoadError(description: "key store \(store.location): \(error.description)")
-        } catch {
-            throw LoadError(description: "key store \(store.location): \(error)")
         }
     }
 
     static func loadTrusted(_ store: ClientTLSConfig.Store) throws -> [NIOSSLCertificate] {
         let bytes = try read(store.location, what: "trust store")
-        do {
+        return try naming("trust store \(store.location)") {
             switch ClientTLSConfig.StoreType.of(store.type, path: store.location) {
             case .jks:
                 // Java's trust manager takes the trusted certificates and the key entries' own certificates.
@@ -94,10 +90,17 @@ enum ServerTLS {
             case nil:
                 throw LoadError(description: "its type is unknown (ssl.trustStore.type: JKS, PKCS12 or PEM)")
             }
+        }
+    }
+
+    /// Runs `body`, its failure told as a LoadError that starts with `what`.
+    static func naming<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch let error as LoadError {
-            throw LoadError(description: "trust store \(store.location): \(error.description)")
+            throw LoadError(description: "\(what): \(error.description)")
         } catch {
-            throw LoadError(description: "trust store \(store.location): \(error)")
+            throw LoadError(description: "\(what): \(error)")
         }
     }
 }

@@ -8,12 +8,10 @@ from kazoo.client import KazooClient
 from compat_util import four_letter
 
 import os
+import sys
 
-# Apache 3.8 metrics that zkserver leaves out, by name: one list for the standalone and ensemble tests.
-LEFT_OUT = {line.strip() for line in open(os.path.join(os.path.dirname(__file__), "..", "metrics-left-out.txt"))
-            if line.strip() and not line.startswith("#")}
-# Per-namespace sets (`<namespace>_write_per_namespace`): one key set per top-level path ever written.
-PER_NAMESPACE = re.compile(r"_(read|write)_per_namespace$")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from metrics_contract import LEFT_OUT, PER_NAMESPACE, kind  # noqa: E402
 PREFIXES = re.compile(r"^(avg|min|max|cnt|sum|p50|p95|p99|p999)_")
 
 
@@ -28,16 +26,6 @@ def mntr(hosts):
 def base(key):
     """A summary's metric name from one of its keys (avg_fsynctime -> fsynctime)."""
     return PREFIXES.sub("", key)
-
-
-def kind(value):
-    for t in (int, float):
-        try:
-            t(value)
-            return t.__name__
-        except ValueError:
-            pass
-    return "text"
 
 
 def workload(hosts, n=60):

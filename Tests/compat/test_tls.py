@@ -52,6 +52,8 @@ def pki(tmp_path_factory):
         "-srcstorepass", PASSWORD, "-destkeystore", "server.jks", "-deststoretype", "JKS", "-deststorepass", PASSWORD, cwd=d)
     run("keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "trust.jks",
         "-storetype", "JKS", "-storepass", PASSWORD, cwd=d)
+    run("openssl", "pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-name", "client",
+        "-out", "client.p12", "-passout", "pass:" + PASSWORD, cwd=d)
     with open(os.path.join(d, "server-bundle.pem"), "w") as f:
         f.write(open(os.path.join(d, "server.key")).read() + open(os.path.join(d, "server.pem")).read())
     return d
@@ -180,3 +182,36 @@ def test_a_bad_key_store_password_stops_zkserver_with_a_clear_message(servers, p
     p = subprocess.run([servers.zkserver_bin, cfg], capture_output=True, text=True, timeout=30)
     assert p.returncode != 0
     assert "server.jks" in p.stderr and "password" in p.stderr, p.stderr
+
+
+JAVA_CP = ":".join(["/usr/share/java/zookeeper.jar", "/usr/share/java/log4j-1.2.jar", "/usr/share/java/slf4j-log4j12.jar",
+                    # Debian's zookeeper.jar leaves these off its Class-Path; the Netty client socket and
+                    # its TLS need them.
+                    "/usr/share/java/netty-codec.jar", "/usr/share/java/netty-resolver.jar"])
+
+
+@pytest.mark.parametrize("impl", ["apache", "zkserver"])
+def test_the_java_client_over_tls(secure_server, pki, impl):
+    """Apache's own CLI (ZooKeeperMain, what zkCli.sh runs) with zookeeper.client.secure and the Netty
+    socket, a PKCS12 client key store and the JKS trust store."""
+    if not shutil.which("java") or not os.path.exists("/usr/share/java/zookeeper.jar"):
+        pytest.skip("the Java client is not installed")
+    _, secure = secure_server(impl, "jks")
+    flags = ["-Dzookeeper.client.secure=true", "-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty",
+             "-Dzookeeper.ssl.keyStore.location=%s" % os.path.join(pki, "client.p12"),
+             "-Dzookeeper.ssl.keyStore.password=" + PASSWORD,
+             "-Dzookeeper.ssl.trustStore.location=%s" % os.path.join(pki, "trust.jks"),
+             "-Dzookeeper.ssl.trustStore.password=" + PASSWORD,
+             "-Dzookeeper.ssl.hostnameVerification=false", "-Xmx64m"]
+
+    def cli(*command):
+        return subprocess.run(["java"] + flags + ["-cp", JAVA_CP, "org.apache.zookeeper.ZooKeeperMain",
+                                                  # The TLS handshake outlasts a one-shot command's start.
+                                                  "-waitforconnection", "-timeout", "20000",
+                                                  "-server", "127.0.0.1:%d" % secure] + list(command),
+                              capture_output=True, text=True, timeout=60)
+
+    created = cli("create", "/java-tls", "from-java")
+    assert "Created /java-tls" in created.stdout + created.stderr, created.stdout + created.stderr
+    got = cli("get", "/java-tls")
+    assert "from-java" in got.stdout, got.stdout + got.stderr

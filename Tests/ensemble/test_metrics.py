@@ -3,6 +3,7 @@ the election, sync, proposal and commit metrics moving on the member that measur
 import os
 import re
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -10,10 +11,10 @@ import pytest
 from ensemble_util import wait_connected  # noqa: F401  (keeps the helper module loaded as elsewhere)
 from zkensemble import Ensemble, parse_mntr
 
-LEFT_OUT = {line.strip() for line in open(os.path.join(os.path.dirname(__file__), "..", "metrics-left-out.txt"))
-            if line.strip() and not line.startswith("#")}
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from metrics_contract import LEFT_OUT, PER_NAMESPACE, kind  # noqa: E402
+
 PREFIXES = re.compile(r"^zk_(avg|min|max|cnt|sum|p50|p95|p99|p999)_")
-PER_NAMESPACE = re.compile(r"_(read|write)_per_namespace$")
 WRITES = 40
 
 
@@ -152,13 +153,3 @@ def test_admin_commands_per_role_match_apache(request, clients):
         for e in made:
             e.close()
             shutil.rmtree(e.root, ignore_errors=True)
-
-
-def kind(value):
-    for t in (int, float):
-        try:
-            t(value)
-            return t.__name__
-        except ValueError:
-            pass
-    return "text"
