@@ -127,13 +127,13 @@ extension Replica {
         switch outgoing.message {
         case .diff(let zxid):
             core.metrics.diffCount.increment()
-            syncsInProgress[outgoing.to] = LearnerSync(mode: "DIFF", from: zxid.rawValue, snapshotBytes: 0)
+            syncsInProgress[outgoing.to] = LearnerSync(mode: .diff, from: zxid.rawValue, snapshotBytes: 0)
         case .trunc(let zxid):
             core.metrics.diffCount.increment()
-            syncsInProgress[outgoing.to] = LearnerSync(mode: "TRUNC", from: zxid.rawValue, snapshotBytes: 0)
+            syncsInProgress[outgoing.to] = LearnerSync(mode: .trunc, from: zxid.rawValue, snapshotBytes: 0)
         case .snap(let snapshot):
             core.metrics.snapCount.increment()
-            syncsInProgress[outgoing.to] = LearnerSync(mode: "SNAP", from: snapshot.zxid.rawValue, snapshotBytes: snapshot.data.readableBytes)
+            syncsInProgress[outgoing.to] = LearnerSync(mode: .snap, from: snapshot.zxid.rawValue, snapshotBytes: snapshot.data.readableBytes)
         case .proposal, .inform:
             if !syncsInProgress.isEmpty { syncsInProgress[outgoing.to]?.proposals += 1 }
         case .newLeader:
@@ -175,11 +175,11 @@ extension Replica {
     /// How a learner was brought up to date and how much that took (Apache logs its sync choice per learner).
     private func logSync(_ sync: LearnerSync, learner: Int64) {
         let what = switch sync.mode {
-        case "SNAP": "snapshot of \(sync.snapshotBytes) bytes at \(sync.from.hexForLog) and \(sync.proposals) proposals"
-        case "TRUNC": "truncation to \(sync.from.hexForLog) and \(sync.proposals) proposals"
-        default: "\(sync.proposals) proposals after \(sync.from.hexForLog)"
+        case .snap: "snapshot of \(sync.snapshotBytes) bytes at \(sync.from.hexForLog) and \(sync.proposals) proposals"
+        case .trunc: "truncation to \(sync.from.hexForLog) and \(sync.proposals) proposals"
+        case .diff: "\(sync.proposals) proposals after \(sync.from.hexForLog)"
         }
-        effects.append(.log(OperatorEvent(.info, "Synchronizing with learner sid: \(learner) by \(sync.mode): \(what)")))
+        effects.append(.log(OperatorEvent(.info, "Synchronizing with learner sid: \(learner) by \(sync.mode.rawValue): \(what)")))
     }
 
     private func handle(_ event: ZabEvent) {

@@ -206,7 +206,9 @@ struct PeerTraffic {
 }
 
 struct LearnerSync {
-    var mode: String
+    /// Apache's names for the three ways to bring a learner up to date.
+    enum Mode: String { case diff = "DIFF", trunc = "TRUNC", snap = "SNAP" }
+    var mode: Mode
     var from: Int64
     var snapshotBytes: Int
     var proposals = 0

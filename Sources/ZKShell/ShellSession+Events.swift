@@ -164,9 +164,6 @@ extension ShellSession {
         return true
     }
 
-    /// Whether a `top` is running (the terminal front end then reads single keys).
-    public var topRunning: Bool { topView != nil }
-
     /// Whom a four-letter word goes to: the named server; with -a every member; else the connected server
     /// (or the first of the list when there is no session).
     func adminTargets(_ server: String?, all: Bool) async throws(ShellError) -> [HostPort] {
