@@ -58,8 +58,9 @@ let package = Package(
         // One server as a pure state machine: the core and, in an ensemble, the Zab peer; events in, one
         // ordered batch of effects out (NIOCore only for ByteBuffer).
         .target(name: "ZKReplica", dependencies: ["ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore, deque], swiftSettings: serverStrict),
-        // Security that needs no I/O: Java keystores read from their bytes (and, later, SASL exchanges).
-        .target(name: "ZKSecurity", dependencies: [crypto], swiftSettings: serverStrict),
+        // Security that needs no I/O: Java keystores read from their bytes (and, later, SASL exchanges). No
+        // unsafeFlags: the client library will read its key stores with it.
+        .target(name: "ZKSecurity", dependencies: [crypto], swiftSettings: strict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
         .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSecurity", nioCore, nioPosix, nioHTTP1, deque,
