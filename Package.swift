@@ -51,7 +51,7 @@ let package = Package(
         // the AdminServer and the Prometheus exposition.
         .target(name: "ZKMetrics", dependencies: [coreMetrics, .product(name: "Atomics", package: "swift-atomics"),
                                                   .product(name: "Prometheus", package: "swift-prometheus")], swiftSettings: serverStrict),
-        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", "ZKMetrics", coreMetrics, logging, nioCore, deque], swiftSettings: serverStrict),
+        .target(name: "ZKServerCore", dependencies: ["ZKDataTree", "ZKProtocol", "ZKMetrics", "ZKSecurity", coreMetrics, logging, nioCore, deque], swiftSettings: serverStrict),
         // Zab consensus as one pure peer: no I/O; NIOCore only for ByteBuffer, so log entries and snapshots
         // are the bytes the server logs and sends, not copies.
         .target(name: "ZKZab", dependencies: [nioCore], swiftSettings: serverStrict),
@@ -61,11 +61,14 @@ let package = Package(
         // Security that needs no I/O: Java keystores read from their bytes (and, later, SASL exchanges). No
         // unsafeFlags: the client library will read its key stores with it.
         .target(name: "ZKSecurity", dependencies: [crypto], swiftSettings: strict),
+        .target(name: "ZKTLS", dependencies: ["ZKSecurity", .product(name: "NIOSSL", package: "swift-nio-ssl")], swiftSettings: strict),
         .target(name: "ZKStorage", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: serverStrict),
         // I/O shells.
-        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSecurity", nioCore, nioPosix, nioHTTP1, deque,
+        .target(name: "ZKServer", dependencies: ["ZKReplica", "ZKServerCore", "ZKMetrics", coreMetrics, logging, "ZKStorage", "ZKZab", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSecurity", "ZKTLS", nioCore, nioPosix, nioHTTP1, deque,
+                                                  .product(name: "NIOTLS", package: "swift-nio"),
                                                   .product(name: "NIOSSL", package: "swift-nio-ssl")], swiftSettings: serverStrict),
-        .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", nioCore, nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
+        .target(name: "ZKClient", dependencies: ["ZKProtocol", "ZKJute", "ZKSecurity", "ZKTLS", nioCore,
+                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"), nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(name: "ZKShell", dependencies: ["ZKClient", "ZKProtocol", nioCore,
                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
         .executableTarget(name: "zkserver", dependencies: ["ZKServer", "ZKServerCore", logging,
@@ -82,11 +85,11 @@ let package = Package(
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree", "ZKProtocol", "ZKJute", nioCore, crypto], swiftSettings: strict),
         .testTarget(name: "ZKMetricsTests", dependencies: ["ZKMetrics", coreMetrics], swiftSettings: strict),
-        .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKMetrics", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", logging, "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
+        .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKSecurity", "ZKMetrics", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
+        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKTLS", logging, "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
-        .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKClient", "ZKTestSupport"], swiftSettings: strict),
         .testTarget(name: "ZKReplicaTests", dependencies: ["ZKReplica", "ZKServerCore", "ZKZab", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSimulation", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKSecurityTests", dependencies: ["ZKSecurity"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", "ZKSimulation", nioCore], exclude: ["Traces"], swiftSettings: strict),

@@ -6,10 +6,10 @@
 # zkcli's own options and the command name are completed from the lists below. Everything after the
 # command (its flags, znode paths, command names for `help`) comes from `zkcli --complete LINE`, which
 # prints one candidate per line for the last word of LINE and connects to the server only when a path
-# is being completed. The -server, -timeout, -r and --auth options already on the command line are
+# is being completed. The -server, -timeout, -r, --auth, --sasl and TLS options already on the command line are
 # passed on, so paths come from the same ensemble the command will run against.
 
-_zkcli_options='-server --server -timeout --timeout -r --read-only --auth -waitforconnection --json --wide -f --file -e --stop-on-error -v --verbose -h --help --version'
+_zkcli_options='-server --server -timeout --timeout -r --read-only --auth --sasl --tls --cert --key --ca --no-hostname-verification -client-configuration -waitforconnection --json --wide -f --file -e --stop-on-error -v --verbose -h --help --version'
 
 _zkcli_commands='addauth addWatch close config connect create delete deleteall delquota get getAcl
 getAllChildrenNumber getEphemerals help history listquota ls printwatches quit exit reconfig redo
@@ -69,11 +69,11 @@ _zkcli() {
     while ((i < count)); do
         word=${words[i]}
         case $word in
-            -server | --server | -timeout | --timeout | --auth | -auth)
+            -server | --server | -timeout | --timeout | --auth | -auth | --sasl | --cert | --key | --ca | -client-configuration | --client-configuration)
                 pass+=("$word" "${words[i + 1]}")
                 ((i += 2))
                 ;;
-            -r | --read-only)
+            -r | --read-only | --tls | --no-hostname-verification)
                 pass+=("$word")
                 ((i++))
                 ;;
@@ -99,12 +99,12 @@ _zkcli() {
         # still in the options, or at the command name
         if ((command_index < 0)); then
             case $prev in
-                -f | --file)
+                -f | --file | --cert | --key | --ca | -client-configuration | --client-configuration)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     compopt -o filenames 2>/dev/null
                     return 0
                     ;;
-                -server | --server | -timeout | --timeout | --auth | -auth)
+                -server | --server | -timeout | --timeout | --auth | -auth | --sasl)
                     return 0
                     ;;
             esac

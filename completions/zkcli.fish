@@ -6,7 +6,7 @@
 # zkcli's own options and the command name are completed from the lists below. Everything after the
 # command (its flags, znode paths, command names for `help`) comes from `zkcli --complete LINE`, which
 # prints one candidate per line for the last word of LINE and connects to the server only when a path
-# is being completed. The -server, -timeout, -r and --auth options already on the command line are
+# is being completed. The -server, -timeout, -r, --auth, --sasl and TLS options already on the command line are
 # passed on, so paths come from the same ensemble the command will run against.
 
 # Index (in `commandline -opc`) of the command word, or nothing while still in zkcli's options.
@@ -15,7 +15,7 @@ function __zkcli_command_index
     set -l i 2
     while test $i -le (count $tokens)
         switch $tokens[$i]
-            case -server --server -timeout --timeout --auth -auth -f --file
+            case -server --server -timeout --timeout --auth -auth -f --file --sasl --cert --key --ca -client-configuration --client-configuration
                 set i (math $i + 2)
             case --
                 set i (math $i + 1)

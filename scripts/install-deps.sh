@@ -25,14 +25,14 @@ PY=/usr/bin/python3
 VENV="$ROOT/.venv"
 if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" - <<'PYEOF' 2>/dev/null
 import importlib.metadata as m, sys
-sys.exit(0 if m.version("kazoo") == "2.11.0" and m.version("pytest") and m.version("prometheus_client") else 1)
+sys.exit(0 if m.version("kazoo") == "2.11.0" and m.version("pytest") and m.version("prometheus_client") and m.version("pure-sasl") else 1)
 PYEOF
 then
   echo "install-deps: venv already set up"
 else
   echo "install-deps: creating venv $VENV"
   "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check kazoo==2.11.0 pytest prometheus_client==0.21.1
+  "$VENV/bin/pip" install -q --disable-pip-version-check kazoo==2.11.0 pytest prometheus_client==0.21.1 pure-sasl==0.6.2
 fi
 
 echo "  java:           $(command -v java || echo MISSING)"

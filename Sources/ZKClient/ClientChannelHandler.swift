@@ -49,7 +49,8 @@ final class ClientChannelHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A malformed or oversized frame, or a socket error: drop the connection; inactive follows.
+        // A malformed or oversized frame, a socket or TLS error: drop the connection; inactive follows.
+        connection.channelFailed(error, generation: generation)
         context.close(promise: nil)
     }
 }

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import ZKProtocol
+import ZKSecurity
 
 /// Opens a channel to `host` on `eventLoop`, running `initializer` on it before it goes active.
 typealias ClientConnector = @Sendable (
@@ -125,12 +126,19 @@ final class ClientConnection: @unchecked Sendable {
     func channelActive(_ channel: any Channel, generation: UInt64) {
         guard generation == self.generation else { return channel.close(promise: nil) }
         self.channel = channel
-        run(machine.channelActive(now: eventLoop.now))
+        var generator = SystemRandomNumberGenerator()
+        run(machine.channelActive(now: eventLoop.now, cnonce: DigestMD5.makeNonce(using: &generator)))
     }
 
     func frameReceived(_ frame: ByteBuffer, generation: UInt64) {
         guard generation == self.generation else { return }
         run(machine.frameReceived(frame, now: eventLoop.now))
+    }
+
+    /// Why the channel is about to close, told in the failed attempt (a TLS handshake refused, say).
+    func channelFailed(_ error: any Error, generation: UInt64) {
+        guard generation == self.generation, !firstSessionResolved, closingReason == nil else { return }
+        closingReason = ConnectError.reason(error)
     }
 
     func channelInactive(generation: UInt64) {

@@ -1,5 +1,7 @@
 import NIOCore
+import ZKJute
 import ZKProtocol
+import ZKSecurity
 
 /// The client side of one ZooKeeper session across connections, as a pure value: events in (connect, channel
 /// active, frame received, submit, tick, channel inactive, close), actions out. No channel, no clock, no
@@ -14,12 +16,16 @@ struct ClientConnectionStateMachine {
         var connectTimeout: TimeAmount
         /// Bound on the wait for closeSession's reply.
         var closeTimeout: TimeAmount
+        /// DIGEST-MD5 over opcode 102 after every handshake, before anything else is sent (Apache's
+        /// ZooKeeperSaslClient); nil: no SASL.
+        var sasl: SASLCredentials?
 
         init(hosts: [HostPort], chroot: String? = nil, sessionTimeoutMs: Int32 = 10_000, readOnly: Bool = false,
-             connectTimeout: TimeAmount = .seconds(5), closeTimeout: TimeAmount = .seconds(2)) {
+             connectTimeout: TimeAmount = .seconds(5), closeTimeout: TimeAmount = .seconds(2), sasl: SASLCredentials? = nil) {
             precondition(!hosts.isEmpty, "a connect string names at least one host")
             self.hosts = hosts; self.chroot = chroot; self.sessionTimeoutMs = sessionTimeoutMs
             self.readOnly = readOnly; self.connectTimeout = connectTimeout; self.closeTimeout = closeTimeout
+            self.sasl = sasl
         }
     }
 
@@ -31,6 +37,8 @@ struct ClientConnectionStateMachine {
         case backingOff(until: NIODeadline)
         /// The ConnectRequest went out at `since`. Invariant: nothing else is sent before its answer.
         case handshaking(since: NIODeadline)
+        /// The session is granted; the SASL exchange started at `since` must finish before it is used.
+        case authenticating(since: NIODeadline)
         case connected
         /// closeSession went out; the session ends at its reply, at channel loss or at `deadline`.
         case closing(deadline: NIODeadline)
@@ -84,6 +92,12 @@ struct ClientConnectionStateMachine {
     private(set) var authInfos: [AuthPacket] = []
     private(set) var watches = ClientWatchRegistry()
 
+    /// The SASL exchange of the current connection, and the client nonce the shell gave for it.
+    private var saslClient: DigestMD5Client?
+    private var saslCnonce = ""
+    /// The state the handshake granted (read-only or not), given out once SASL completes.
+    private var grantedState: SessionState = .connected
+
     private var lastSend = NIODeadline.uptimeNanoseconds(0)
     private var lastReceive = NIODeadline.uptimeNanoseconds(0)
 
@@ -111,9 +125,11 @@ struct ClientConnectionStateMachine {
         return .connect(currentHost)
     }
 
-    mutating func channelActive(now: NIODeadline) -> Action {
+    /// - Parameter cnonce: a fresh random client nonce for this connection's SASL exchange, if any.
+    mutating func channelActive(now: NIODeadline, cnonce: String = "") -> Action {
         guard state == .connecting else { return .closeChannel }
         state = .handshaking(since: now)
+        saslCnonce = cnonce
         lastSend = now; lastReceive = now
         return .sendConnectRequest(ConnectRequest(
             protocolVersion: 0, lastZxidSeen: lastZxid, timeOut: configuration.sessionTimeoutMs,
@@ -129,7 +145,7 @@ struct ClientConnectionStateMachine {
 
     mutating func channelInactive(now: NIODeadline) -> Action {
         switch state {
-        case .connecting, .handshaking, .connected: return connectionLost(now: now)
+        case .connecting, .handshaking, .authenticating, .connected: return connectionLost(now: now)
         case .closing: return terminate(.closed, error: .connectionLoss)
         case .idle, .backingOff, .terminated: return .none
         }
@@ -138,6 +154,9 @@ struct ClientConnectionStateMachine {
     mutating func frameReceived(_ frame: ByteBuffer, now: NIODeadline) -> Action {
         switch state {
         case .handshaking: return handshakeAnswered(frame, now: now)
+        case .authenticating:
+            lastReceive = now
+            return saslAnswered(frame, now: now)
         case .connected, .closing:
             lastReceive = now
             return replyReceived(frame)
@@ -150,7 +169,7 @@ struct ClientConnectionStateMachine {
         case .connected:
             lastSend = now
             return .send(sendNow(id, op: op, body: body))
-        case .idle, .connecting, .backingOff, .handshaking:
+        case .idle, .connecting, .backingOff, .handshaking, .authenticating:
             waiting.append(Waiting(id: id, kind: .request(op, body), enqueuedAt: now))
             return .none
         case .closing, .terminated:
@@ -166,7 +185,7 @@ struct ClientConnectionStateMachine {
             authInfos.append(packet)
             authInFlight.append(id)
             return .send(ClientRequest(xid: SpecialXid.auth, op: .auth, body: .auth(packet)))
-        case .idle, .connecting, .backingOff, .handshaking:
+        case .idle, .connecting, .backingOff, .handshaking, .authenticating:
             waiting.append(Waiting(id: id, kind: .auth(packet), enqueuedAt: now))
             return .none
         case .closing, .terminated:
@@ -183,7 +202,7 @@ struct ClientConnectionStateMachine {
             state = .closing(deadline: now + configuration.closeTimeout)
             lastSend = now
             return .send(ClientRequest(xid: xid, op: .closeSession, body: .closeSession))
-        case .idle, .connecting, .backingOff, .handshaking:
+        case .idle, .connecting, .backingOff, .handshaking, .authenticating:
             return terminate(.closed, error: .connectionLoss)
         case .closing, .terminated:
             return .none
@@ -200,7 +219,7 @@ struct ClientConnectionStateMachine {
                 return .send(ClientRequest(xid: SpecialXid.ping, op: .ping, body: .ping))
             }
             return .none
-        case .handshaking(let since):
+        case .handshaking(let since), .authenticating(let since):
             if now - since > configuration.connectTimeout { return .closeChannel }
         case .closing(let deadline):
             if now >= deadline { return terminate(.closed, error: .connectionLoss) }
@@ -229,9 +248,46 @@ struct ClientConnectionStateMachine {
         sessionPassword = response.passwd
         negotiatedTimeoutMs = response.timeOut
         consecutiveFailures = 0
-        state = .connected
-        sessionState = response.readOnly == true ? .connectedReadOnly : .connected
+        grantedState = response.readOnly == true ? .connectedReadOnly : .connected
         lastSend = now; lastReceive = now
+        if let sasl = configuration.sasl {
+            state = .authenticating(since: now)
+            var client = DigestMD5Client(username: sasl.username, password: sasl.password, cnonce: saslCnonce)
+            let first = client.initialResponse
+            saslClient = client
+            return .send(sendSASL(first))
+        }
+        return sessionUsable()
+    }
+
+    private mutating func sendSASL(_ token: [UInt8]) -> ClientRequest {
+        let xid = takeXid()
+        inFlight.append(InFlight(xid: xid, id: nil, op: .sasl, watch: .none))
+        return ClientRequest(xid: xid, op: .sasl, body: .sasl(GetSASLRequest(bytes: token)))
+    }
+
+    /// A SASL reply: the next token, the end of the exchange, or AuthFailed (the server then closes).
+    private mutating func saslAnswered(_ frame: ByteBuffer, now: NIODeadline) -> Action {
+        var body = frame
+        guard let header = try? ReplyHeader(from: &body), let request = inFlight.first, request.xid == header.xid else { return .closeChannel }
+        inFlight.removeFirst()
+        guard header.error == .ok, var client = saslClient else { return terminate(.authFailed, error: .authFailed) }
+        let challenge = (try? body.readJuteOptionalBuffer("token")) ?? nil
+        do {
+            let next = try client.evaluate(challenge ?? [])
+            saslClient = client
+            if let next { return .send(sendSASL(next)) }
+        } catch {
+            return terminate(.authFailed, error: .authFailed)
+        }
+        saslClient = nil
+        return sessionUsable()
+    }
+
+    /// The session may carry requests: auth, watches and waiting requests go out, then the state event.
+    private mutating func sessionUsable() -> Action {
+        state = .connected
+        sessionState = grantedState
 
         var send: [ClientRequest] = []
         for packet in authInfos {
@@ -294,6 +350,7 @@ struct ClientConnectionStateMachine {
     /// waiting ones keep waiting, and the next host is tried (after a back-off once every host failed).
     private mutating func connectionLost(now: NIODeadline) -> Action {
         let wasConnected = state == .connected
+        saslClient = nil
         var failed: [RequestID] = []
         for request in inFlight { if let id = request.id { failed.append(id) } }
         for id in authInFlight { if let id { failed.append(id) } }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// No session within the time allowed: every server tried, with what went wrong there last, so that a
 /// user can tell a typo (cannot resolve) from a server that is down (connection refused) or hung (timed out).
@@ -59,6 +60,10 @@ public struct ConnectError: Error, Sendable, Hashable, CustomStringConvertible {
             return "timed out connecting"
         case is SocketAddressError:
             return "cannot resolve host"
+        case let error as NIOSSLError:
+            return "TLS: \(error)"
+        case let error as BoringSSLError:
+            return "TLS: \(error)"
         default:
             return String(describing: error)
         }

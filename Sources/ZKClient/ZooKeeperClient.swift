@@ -1,6 +1,14 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZKProtocol
+
+/// A user and password for SASL DIGEST-MD5 (Apache's DigestLoginModule users).
+public struct SASLCredentials: Sendable, Hashable {
+    public var username: String
+    public var password: String
+    public init(username: String, password: String) { self.username = username; self.password = password }
+}
 
 /// A ZooKeeper session: one connection at a time to one of the servers of the connect string, re-established
 /// on loss with the same session, watches and auth, until the session is closed, expires or fails auth.
@@ -30,6 +38,11 @@ public final class ZooKeeperClient: Sendable {
         /// Told of every failed connection attempt as it happens, reconnects included (a shell shows progress
         /// with it). Called on the connection's event loop: it must return quickly and not block.
         public var onConnectFailure: (@Sendable (ConnectError.Attempt) -> Void)?
+        /// SASL DIGEST-MD5 credentials, checked against the server's JAAS `Server` users after every
+        /// handshake; a refusal ends the session with `.authFailed`. nil: no SASL.
+        public var sasl: SASLCredentials?
+        /// TLS to every server (their secureClientPort); nil: plain TCP.
+        public var tls: ClientTLS?
 
         /// A configuration with a 5 s connect timeout, shuffled hosts, no `firstSessionTimeout` and no callback.
         public init(connectString: String, sessionTimeout: Duration = .seconds(10), readOnly: Bool = false) {
@@ -66,7 +79,7 @@ public final class ZooKeeperClient: Sendable {
     ///   - eventLoopGroup: Where the connection runs (on one of its loops); nil: NIO's shared singleton group.
     /// - Returns: A client whose session is established (`.connected` or `.connectedReadOnly`).
     /// - Throws: `ZooKeeperError` with `.badArguments` for a malformed connect string; ``ConnectError`` when no
-    ///   server gave a session in time.
+    ///   server gave a session in time; `KeyStoreError` when a TLS certificate, key or store cannot be used.
     public static func connect(_ configuration: Configuration, eventLoopGroup: (any EventLoopGroup)? = nil) async throws -> ZooKeeperClient {
         let connectString = try ConnectString(parsing: configuration.connectString)
         let wait = configuration.firstSessionTimeout.map(TimeAmount.init)
@@ -76,10 +89,12 @@ public final class ZooKeeperClient: Sendable {
         let machineConfiguration = ClientConnectionStateMachine.Configuration(
             hosts: configuration.shuffleHosts ? connectString.hosts.shuffled() : connectString.hosts, chroot: connectString.chroot,
             sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.wholeMilliseconds),
-            readOnly: configuration.readOnly, connectTimeout: connectTimeout)
+            readOnly: configuration.readOnly, connectTimeout: connectTimeout, sasl: configuration.sasl)
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
+        // A store that cannot be read fails here, naming the file, rather than on every attempt.
+        let tls = try configuration.tls.map { (context: try $0.makeContext(), verifyHostname: $0.verifyHostname) }
         let connection = ClientConnection(configuration: machineConfiguration, eventLoop: group.next(),
-                                          connector: Self.bootstrapConnector(connectTimeout: connectTimeout),
+                                          connector: Self.bootstrapConnector(connectTimeout: connectTimeout, tls: tls),
                                           onConnectFailure: configuration.onConnectFailure)
         let client = ZooKeeperClient(connection: connection, chroot: connectString.chroot)
         connection.start()
@@ -94,12 +109,22 @@ public final class ZooKeeperClient: Sendable {
         try await connect(Configuration(connectString: connectString, sessionTimeout: sessionTimeout))
     }
 
-    static func bootstrapConnector(connectTimeout: TimeAmount) -> ClientConnector {
+    static func bootstrapConnector(connectTimeout: TimeAmount, tls: (context: NIOSSLContext, verifyHostname: Bool)? = nil) -> ClientConnector {
         { host, eventLoop, initializer in
             ClientBootstrap(group: eventLoop)
                 .connectTimeout(connectTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer(initializer)
+                .channelInitializer { channel in
+                    guard let tls else { return initializer(channel) }
+                    do {
+                        let handler = try NIOSSLClientHandler(context: tls.context,
+                                                              serverHostname: tls.verifyHostname ? TLSServerName.forHost(host.host) : nil)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    } catch {
+                        return channel.eventLoop.makeFailedFuture(error)
+                    }
+                    return initializer(channel)
+                }
                 .connect(host: host.host, port: host.port)
         }
     }

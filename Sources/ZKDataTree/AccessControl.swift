@@ -6,8 +6,31 @@ import Foundation
 import Crypto
 import ZKProtocol
 
-/// ACL checks and normalisation with the built-in providers (world, auth, digest, ip), as Apache's
-/// ZooKeeperServer.checkACL and PrepRequestProcessor.fixupACL.
+/// The authentication providers registered beside Apache's built-in ones (world, auth, digest, ip):
+/// `authProvider.N=...SASLAuthenticationProvider` and the x509 provider of a secure port.
+public struct AuthProviders: Sendable, Equatable {
+    public var sasl = false
+    public var x509 = false
+    /// zookeeper.letAnySaslUserDoX: an ACL naming this sasl id lets every SASL-authenticated user in.
+    public var letAnySaslUserDoX: String?
+    public init(sasl: Bool = false, x509: Bool = false, letAnySaslUserDoX: String? = nil) {
+        self.sasl = sasl; self.x509 = x509; self.letAnySaslUserDoX = letAnySaslUserDoX
+    }
+
+    public func has(_ scheme: String) -> Bool {
+        switch scheme {
+        case "digest", "ip": return true
+        case "sasl": return sasl
+        case "x509": return x509
+        default: return false
+        }
+    }
+
+    /// Schemes whose ids are credentials checked by the server (isAuthenticated): they stand in for "auth".
+    func isAuthenticated(_ scheme: String) -> Bool { scheme != "ip" && has(scheme) }
+}
+
+/// ACL checks and normalisation, as Apache's ZooKeeperServer.checkACL and PrepRequestProcessor.fixupACL.
 public enum AccessControl {
     /// "user:password" -> "user:base64(sha1(user:password))", DigestAuthenticationProvider.generateDigest.
     public static func digest(_ idPassword: String) -> String {
@@ -16,28 +39,32 @@ public enum AccessControl {
     }
 
     /// Whether any of `authIds` grants `perm` on a node with `acl`. A "super" id passes everything.
-    public static func check(_ acl: [ACL], _ perm: Perms, authIds: [Id]) -> Bool {
+    public static func check(_ acl: [ACL], _ perm: Perms, authIds: [Id], providers: AuthProviders = AuthProviders()) -> Bool {
         if acl.isEmpty { return true }
         if authIds.contains(where: { $0.scheme == "super" }) { return true }
         for entry in acl where entry.perms.rawValue & perm.rawValue != 0 {
             if entry.id.scheme == "world" && entry.id.id == "anyone" { return true }
+            guard providers.has(entry.id.scheme) else { continue }
             for authId in authIds where authId.scheme == entry.id.scheme {
-                if matches(scheme: entry.id.scheme, authId: authId.id, aclId: entry.id.id) { return true }
+                if matches(scheme: entry.id.scheme, authId: authId.id, aclId: entry.id.id, providers: providers) { return true }
             }
         }
         return false
     }
 
-    static func matches(scheme: String, authId: String, aclId: String) -> Bool {
+    static func matches(scheme: String, authId: String, aclId: String, providers: AuthProviders) -> Bool {
         switch scheme {
-        case "digest": return authId == aclId
+        case "digest", "x509": return authId == aclId
         case "ip": return IPAddressMatch.matches(client: authId, acl: aclId)
+        // SASLAuthenticationProvider.matches: a SASL user named "super" passes every sasl ACL.
+        case "sasl": return authId == aclId || authId == "super" || providers.letAnySaslUserDoX == aclId
         default: return false
         }
     }
 
     /// Whether a provider for `scheme` exists and accepts `id` (ServerAuthenticationProvider.isValid).
-    static func isValid(scheme: String, id: String) -> Bool {
+    static func isValid(scheme: String, id: String, providers: AuthProviders) -> Bool {
+        guard providers.has(scheme) else { return false }
         switch scheme {
         // Apache's id.split(":").length == 2, with Java's split: trailing empty parts are dropped, so
         // "u:" and ":" are invalid and "u:p:" is valid.
@@ -46,19 +73,20 @@ public enum AccessControl {
             while parts.last?.isEmpty == true { parts.removeLast() }
             return parts.count == 2
         case "ip": return IPAddressMatch.isValid(id)
+        case "sasl": return KerberosName.isValid(id)
+        case "x509": return true
         default: return false
         }
     }
 
     /// Validates an ACL list and expands "auth" entries to the caller's authenticated ids; nil means
     /// InvalidACL. Duplicates are dropped, order kept.
-    public static func fixup(_ acl: [ACL], authIds: [Id]) -> [ACL]? {
+    public static func fixup(_ acl: [ACL], authIds: [Id], providers: AuthProviders = AuthProviders()) -> [ACL]? {
         guard !acl.isEmpty else { return nil }
         // A set, not a scan: one request may carry tens of thousands of entries.
         var seen = Set<ACL>(minimumCapacity: acl.count)
         let unique = acl.filter { seen.insert($0).inserted }
-        // Only schemes whose ids are authenticated credentials (digest) stand in for "auth".
-        lazy var authenticated = authIds.filter { $0.scheme == "digest" }
+        lazy var authenticated = authIds.filter { providers.isAuthenticated($0.scheme) }
         var result: [ACL] = []
         for entry in unique {
             if entry.id.scheme == "world" && entry.id.id == "anyone" {
@@ -67,11 +95,23 @@ public enum AccessControl {
                 guard !authenticated.isEmpty else { return nil }
                 for id in authenticated { result.append(ACL(perms: entry.perms, id: id)) }
             } else {
-                guard isValid(scheme: entry.id.scheme, id: entry.id.id) else { return nil }
+                guard isValid(scheme: entry.id.scheme, id: entry.id.id, providers: providers) else { return nil }
                 result.append(entry)
             }
         }
         return result
+    }
+}
+
+/// Kerberos principal syntax, which SASLAuthenticationProvider.isValid asks of sasl ids: `name`,
+/// `name@REALM` or `name/host@REALM`: KerberosName's `([^/@]*)(/([^/@]*))?@([^/@]*)`, which a name
+/// holding an '@' must match (empty parts allowed, as the pattern's).
+enum KerberosName {
+    static func isValid(_ id: String) -> Bool {
+        guard id.contains("@") else { return true }
+        let parts = id.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[1].contains("/") else { return false }
+        return parts[0].split(separator: "/", omittingEmptySubsequences: false).count <= 2
     }
 }
 

@@ -99,6 +99,12 @@ public final class Replica {
         advance()
     }
 
+    /// The connection's TLS handshake ended: the subject of the certificate the client showed, if any.
+    public func certificatePresented(_ id: ConnectionID, subject: String?) {
+        core.certificatePresented(id, subject: subject)
+        advance()
+    }
+
     public func request(_ id: ConnectionID, _ request: ClientRequest, now: Now) {
         core.receive(id, request, now: now)
         advance()

@@ -1,4 +1,7 @@
 import NIOCore
+import NIOSSL
+import NIOTLS
+import ZKSecurity
 import ZKJute
 import ZKProtocol
 import ZKServerCore
@@ -27,6 +30,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         self.id = id
         context.fireChannelActive()
+    }
+
+    /// A TLS client's certificate is its x509 identity, known before its first request is read.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let id, case .handshakeCompleted = event as? TLSUserEvent {
+            let certificate = (try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self))?.peerCertificate
+            let subject = certificate.flatMap { try? X509Name.subject(ofCertificateDER: $0.toDERBytes()) }
+            if certificate != nil && subject == nil {
+                // A certificate the trust store accepted but whose name does not parse: no identity to give it.
+                runtime.close(id)
+            } else {
+                runtime.certificatePresented(id, subject: subject)
+            }
+            runtime.flush()
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

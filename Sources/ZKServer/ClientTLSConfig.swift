@@ -1,30 +1,14 @@
 import ZKServerCore
+import ZKTLS
 
 /// TLS for clients as Apache's X509Util configures it: `secureClientPort` and the `ssl.*` keys, in zoo.cfg
 /// or as -Dzookeeper.ssl.* system properties (Apache turns the one into the other).
 public struct ClientTLSConfig: Sendable, Equatable {
-    public enum StoreType: String, Sendable, Equatable {
-        case jks = "JKS", pkcs12 = "PKCS12", pem = "PEM"
-
-        /// Apache's KeyStoreFileType.fromPropertyValueOrFileName: the type given, else the file's extension.
-        static func of(_ given: String?, path: String) -> StoreType? {
-            if let given, !given.isEmpty { return StoreType(rawValue: given.uppercased()) }
-            let lower = path.lowercased()
-            if lower.hasSuffix(".jks") { return .jks }
-            if lower.hasSuffix(".p12") || lower.hasSuffix(".pkcs12") || lower.hasSuffix(".pfx") { return .pkcs12 }
-            if lower.hasSuffix(".pem") || lower.hasSuffix(".crt") { return .pem }
-            return nil
-        }
-    }
+    public typealias StoreType = KeyStoreType
+    public typealias Store = KeyStoreFile
 
     /// ssl.clientAuth: whether a client must show a certificate (Apache's default is need).
     public enum ClientAuth: String, Sendable, Equatable { case none, want, need }
-
-    public struct Store: Sendable, Equatable {
-        public var location: String
-        public var password: String?
-        public var type: String?
-    }
 
     public var secureClientPort: Int?
     /// Where the secure port listens; unset, on every address, as Apache.
@@ -39,6 +23,11 @@ public struct ClientTLSConfig: Sendable, Equatable {
     public var cipherSuites: [String] = []
     /// client.portUnification: TLS and plain clients on clientPort alike.
     public var portUnification = false
+    /// ssl.authProvider: the scheme a client certificate authenticates with (x509, the only one offered).
+    public var authProvider: String?
+    /// ssl.quorum.hostnameVerification (Apache's default true): a member's certificate must name the address
+    /// dialled. Client certificates are never checked against a hostname.
+    public var hostnameVerification = true
 
     public init() {}
 
@@ -51,8 +40,24 @@ public struct ClientTLSConfig: Sendable, Equatable {
     }
 
     /// Takes one key if it is a client TLS key (without the "zookeeper." of its system property form);
-    /// returns false for any other key. `fail` builds the error for a bad value.
-    mutating func apply<E: Error>(_ key: String, _ value: String, fail: (String) -> E) throws(E) -> Bool {
+    /// returns false for any other key. `fail` builds the error for a bad value. With `namespace`
+    /// "ssl.quorum." it takes the quorum's keys (ssl.quorum.keyStore.location, ...) instead.
+    mutating func apply<E: Error>(_ fullKey: String, _ value: String, namespace: String = "ssl.", fail: (String) -> E) throws(E) -> Bool {
+        let key: String
+        if namespace == "ssl." {
+            key = fullKey
+        } else {
+            guard fullKey.hasPrefix(namespace) else { return false }
+            key = "ssl." + fullKey.dropFirst(namespace.count)
+            if key == "ssl.hostnameVerification" {
+                switch value.lowercased() {
+                case "true": hostnameVerification = true
+                case "false": hostnameVerification = false
+                default: throw fail("'\(value)' is not true or false")
+                }
+                return true
+            }
+        }
         func list() -> [String] { value.split(separator: ",").map { String($0.trimmingBlanks()) }.filter { !$0.isEmpty } }
         func store(_ current: Store?) -> Store { current ?? Store(location: "") }
         switch key {
@@ -78,6 +83,7 @@ public struct ClientTLSConfig: Sendable, Equatable {
             case "false": portUnification = false
             default: throw fail("'\(value)' is not true or false")
             }
+        case "ssl.authProvider" where namespace == "ssl.": authProvider = value
         case "ssl.hostnameVerification", "ssl.crl", "ssl.ocsp", "ssl.handshakeDetectionTimeoutMillis",
              "ssl.sslProvider", "ssl.context.supplier.class", "ssl.authProvider":
             // Apache checks no client's hostname (ClientX509Util.shouldVerifyClientHostname); CRL and OCSP
@@ -93,15 +99,28 @@ public struct ClientTLSConfig: Sendable, Equatable {
     func problems() -> [String] {
         guard enabled else { return [] }
         var found: [String] = []
-        if portUnification {
-            found.append("client.portUnification (TLS and plain clients on one port) is not supported yet: use secureClientPort")
-        }
         if keyStore == nil || keyStore!.location.isEmpty {
             found.append("secureClientPort is set but ssl.keyStore.location is not: the server has no certificate to offer")
         }
         for store in [keyStore, trustStore].compactMap({ $0 }) where !store.location.isEmpty {
             if StoreType.of(store.type, path: store.location) == nil {
                 found.append("cannot tell the type of \(store.location): give ssl.keyStore.type or ssl.trustStore.type (JKS, PKCS12 or PEM)")
+            }
+        }
+        for name in protocols where !["TLSv1.2", "TLSv1.3"].contains(name) {
+            found.append("TLS protocol \(name) is not offered (TLSv1.2 and TLSv1.3 are)")
+        }
+        return found
+    }
+
+    /// What sslQuorum=true lacks: each member shows its certificate and checks the others' by its trust store.
+    func quorumProblems() -> [String] {
+        var found: [String] = []
+        if keyStore == nil || keyStore!.location.isEmpty { found.append("sslQuorum=true needs ssl.quorum.keyStore.location") }
+        if trustStore == nil || trustStore!.location.isEmpty { found.append("sslQuorum=true needs ssl.quorum.trustStore.location") }
+        for store in [keyStore, trustStore].compactMap({ $0 }) where !store.location.isEmpty {
+            if StoreType.of(store.type, path: store.location) == nil {
+                found.append("cannot tell the type of \(store.location): give ssl.quorum.keyStore.type or ssl.quorum.trustStore.type (JKS, PKCS12 or PEM)")
             }
         }
         for name in protocols where !["TLSv1.2", "TLSv1.3"].contains(name) {

@@ -122,6 +122,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
     func receiveConnect(_ id: ConnectionID, _ request: ConnectRequest) { replica.connect(id, request, now: SystemClock.now()) }
     func receive(_ id: ConnectionID, _ request: ClientRequest) { replica.request(id, request, now: SystemClock.now()) }
     func close(_ id: ConnectionID) { replica.close(id) }
+    func certificatePresented(_ id: ConnectionID, subject: String?) { replica.certificatePresented(id, subject: subject) }
 
     func answer(_ id: ConnectionID, _ word: FourLetterWord, argument: Int64?) {
         if word == .dirs || word == .conf { refreshDirectorySizes() }

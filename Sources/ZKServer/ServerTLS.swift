@@ -1,6 +1,6 @@
 import Foundation
 import NIOSSL
-import ZKSecurity
+import ZKTLS
 
 /// The TLS context of the secure client port, from Apache's key and trust stores (JKS, PKCS12 or PEM).
 enum ServerTLS {
@@ -12,12 +12,12 @@ enum ServerTLS {
         guard let keyStore = config.keyStore, !keyStore.location.isEmpty else {
             throw LoadError(description: "secureClientPort needs ssl.keyStore.location")
         }
-        let identity = try loadIdentity(keyStore)
+        let identity = try KeyStores.identity(keyStore)
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: identity.chain.map { .certificate($0) },
                                                            privateKey: .privateKey(identity.key))
         // Without a trust store Java trusts the JDK's CA certificates; here, the system's.
         if let trustStore = config.trustStore, !trustStore.location.isEmpty {
-            tls.trustRoots = .certificates(try loadTrusted(trustStore))
+            tls.trustRoots = .certificates(try KeyStores.trusted(trustStore))
         }
         switch config.clientAuth {
         case .none: tls.certificateVerification = .none
@@ -42,65 +42,52 @@ enum ServerTLS {
         }
     }
 
-    static func read(_ path: String, what: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(description: "cannot read the \(what) \(path)")
-        }
-        return Array(data)
+    /// sslQuorum: every member both accepts (requiring the dialler's certificate, as Apache's quorum
+    /// clientAuth default) and dials with its own certificate, each checked by the trust store.
+    struct Quorum {
+        var server: NIOSSLContext
+        var client: NIOSSLContext
+        var verifyHostname: Bool
     }
 
-    static func loadIdentity(_ store: ClientTLSConfig.Store) throws -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey) {
-        let bytes = try read(store.location, what: "key store")
-        let password = store.password ?? ""
-        return try naming("key store \(store.location)") {
-            switch ClientTLSConfig.StoreType.of(store.type, path: store.location) {
-            case .jks:
-                let jks = try JavaKeyStore(bytes: bytes, password: password)
-                guard let entry = jks.privateKeys.first else { throw LoadError(description: "it holds no private key") }
-                return (try entry.certificateChainDER.map { try NIOSSLCertificate(bytes: $0, format: .der) },
-                        try NIOSSLPrivateKey(bytes: entry.privateKeyDER, format: .der))
-            case .pkcs12:
-                let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
-                return (bundle.certificateChain, bundle.privateKey)
-            case .pem:
-                let chain = try NIOSSLCertificate.fromPEMBytes(bytes)
-                let key = password.isEmpty
-                    ? try NIOSSLPrivateKey(bytes: bytes, format: .pem)
-                    : try NIOSSLPrivateKey(bytes: bytes, format: .pem) { give in give(Array(password.utf8)) }
-                return (chain, key)
-            case nil:
-                throw LoadError(description: "its type is unknown (ssl.keyStore.type: JKS, PKCS12 or PEM)")
+    static func quorumContexts(_ config: ClientTLSConfig) throws -> Quorum {
+        guard let keyStore = config.keyStore, let trustStore = config.trustStore else {
+            throw LoadError(description: "sslQuorum=true needs ssl.quorum.keyStore and ssl.quorum.trustStore")
+        }
+        let identity = try KeyStores.identity(keyStore, role: "ssl.quorum.keyStore")
+        let trusted = try KeyStores.trusted(trustStore, role: "ssl.quorum.trustStore")
+        var server = TLSConfiguration.makeServerConfiguration(certificateChain: identity.chain.map { .certificate($0) },
+                                                              privateKey: .privateKey(identity.key))
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.certificateChain = identity.chain.map { .certificate($0) }
+        client.privateKey = .privateKey(identity.key)
+        for tls in [\TLSConfiguration.trustRoots] { server[keyPath: tls] = .certificates(trusted); client[keyPath: tls] = .certificates(trusted) }
+        switch config.clientAuth {
+        case .none: server.certificateVerification = .none
+        case .want: server.certificateVerification = .optionalVerification
+        case .need: server.certificateVerification = .noHostnameVerification
+        }
+        client.certificateVerification = config.hostnameVerification ? .fullVerification : .noHostnameVerification
+        let protocols = Set(config.protocols)
+        for keyPath in [\TLSConfiguration.minimumTLSVersion] {
+            server[keyPath: keyPath] = protocols.contains("TLSv1.2") ? .tlsv12 : .tlsv13
+            client[keyPath: keyPath] = server[keyPath: keyPath]
+        }
+        server.maximumTLSVersion = protocols.contains("TLSv1.3") ? .tlsv13 : .tlsv12
+        client.maximumTLSVersion = server.maximumTLSVersion
+        if !config.cipherSuites.isEmpty {
+            let known = config.cipherSuites.compactMap(TLSCipherNames.cipher(named:))
+            guard !known.isEmpty else {
+                throw LoadError(description: "none of ssl.quorum.ciphersuites (\(config.cipherSuites.joined(separator: ","))) is one zkserver offers")
             }
+            server.cipherSuiteValues = known
+            client.cipherSuiteValues = known
         }
-    }
-
-    static func loadTrusted(_ store: ClientTLSConfig.Store) throws -> [NIOSSLCertificate] {
-        let bytes = try read(store.location, what: "trust store")
-        return try naming("trust store \(store.location)") {
-            switch ClientTLSConfig.StoreType.of(store.type, path: store.location) {
-            case .jks:
-                // Java's trust manager takes the trusted certificates and the key entries' own certificates.
-                let jks = try JavaKeyStore(bytes: bytes, password: store.password, keysToo: false)
-                let ders = jks.trustedCertificates.map(\.certificateDER) + jks.privateKeys.compactMap(\.certificateChainDER.first)
-                return try ders.map { try NIOSSLCertificate(bytes: $0, format: .der) }
-            case .pkcs12:
-                return try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array((store.password ?? "").utf8)).certificateChain
-            case .pem:
-                return try NIOSSLCertificate.fromPEMBytes(bytes)
-            case nil:
-                throw LoadError(description: "its type is unknown (ssl.trustStore.type: JKS, PKCS12 or PEM)")
-            }
-        }
-    }
-
-    /// Runs `body`, its failure told as a LoadError that starts with `what`.
-    static func naming<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do {
-            return try body()
-        } catch let error as LoadError {
-            throw LoadError(description: "\(what): \(error.description)")
+            return Quorum(server: try NIOSSLContext(configuration: server), client: try NIOSSLContext(configuration: client),
+                          verifyHostname: config.hostnameVerification)
         } catch {
-            throw LoadError(description: "\(what): \(error)")
+            throw LoadError(description: "cannot set up quorum TLS with \(keyStore.location): \(error)")
         }
     }
 }

@@ -40,7 +40,14 @@ public struct ZooConfig: Sendable {
     public var outstandingLimit = 1000
     /// secureClientPort and the ssl.* keys.
     public var tls = ClientTLSConfig()
+    /// sslQuorum with the ssl.quorum.* keys: TLS on the election and quorum ports.
+    public var sslQuorum = false
+    public var quorumTLS = ClientTLSConfig()
     public var superDigest: String?
+    /// SASL, x509 and enforced authentication (authProvider.N, the JAAS file, enforce.auth.*).
+    public var auth = AuthConfig()
+    /// zoo.cfg keys Apache does not read itself, as the `zookeeper.<key>` system properties it makes of them.
+    var fileSystemProperties: [String: String] = [:]
     public var readOnlyModeEnabled = false
     public var reconfigEnabled = false
     public var standaloneEnabled = true
@@ -70,6 +77,11 @@ public struct ZooConfig: Sendable {
     public var warnings: [String] = []
 
     public init() {}
+
+    /// Keys read as the `zookeeper.<key>` system properties they become (AuthConfig).
+    static let authKeys = ["authProvider.", "enforce.auth.", "sessionRequireClientSASLAuth", "allowSaslFailedClients",
+                           "superUser", "letAnySaslUserDoX", "sasl.serverconfig", "SASLAuthenticationProvider.",
+                           "X509AuthenticationProvider."]
 
     /// Keys that only the Java server uses; accepted with a warning so an existing zoo.cfg starts unchanged.
     static let javaOnlyPrefixes = ["ssl.", "admin.", "authProvider.", "serverCnxnFactory", "localSessionsEnabled", "localSessionsUpgradingEnabled",
@@ -127,8 +139,10 @@ public struct ZooConfig: Sendable {
             case "znode.container.checkIntervalMs": if let v = Int64(value) { config.containerCheckIntervalMs = v }
             case let tlsKey where tlsKey.hasPrefix("zookeeper.ssl.") && !keysInFile.contains(String(tlsKey.dropFirst("zookeeper.".count))):
                 do {
-                    _ = try config.tls.apply(String(key.dropFirst("zookeeper.".count)), value) {
-                        ParseError(file: "-D\(key)", line: 0, key: key, message: $0)
+                    let short = String(key.dropFirst("zookeeper.".count))
+                    let fail = { (message: String) in ParseError(file: "-D\(key)", line: 0, key: key, message: message) }
+                    if try !config.tls.apply(short, value, fail: fail) {
+                        _ = try config.quorumTLS.apply(short, value, namespace: "ssl.quorum.", fail: fail)
                     }
                 } catch {
                     problems.append(error)
@@ -143,11 +157,21 @@ public struct ZooConfig: Sendable {
             default: break
             }
         }
+        var authProperties = systemProperties.merging(config.fileSystemProperties) { _, file in file }
+        if let scheme = config.tls.authProvider { authProperties["zookeeper.ssl.authProvider"] = scheme }
+        let (auth, authProblems) = AuthConfig.resolve(authProperties, securePort: config.tls.secureClientPort != nil)
+        config.auth = auth
+        for (key, message) in authProblems { problems.append(ParseError(file: path, line: 0, key: key, message: message)) }
         if config.dataDir.isEmpty {
             problems.append(ParseError(file: path, line: 0, key: "dataDir", message: "dataDir is not set"))
         }
         for message in config.tls.problems() {
             problems.append(ParseError(file: path, line: 0, key: "secureClientPort", message: message))
+        }
+        if config.sslQuorum {
+            for message in config.quorumTLS.quorumProblems() {
+                problems.append(ParseError(file: path, line: 0, key: "sslQuorum", message: message))
+            }
         }
         if config.dataLogDir.isEmpty { config.dataLogDir = config.dataDir }
         if config.readOnlyModeEnabled { config.fourLetterWhitelist.insert("isro") }
@@ -189,6 +213,7 @@ public struct ZooConfig: Sendable {
         case "readonlymode.enabled": readOnlyModeEnabled = try bool()
         case "reconfigEnabled": reconfigEnabled = try bool()
         case "standaloneEnabled": standaloneEnabled = try bool()
+        case "sslQuorum": sslQuorum = try bool()
         case "peerType": peerType = value
         case "forceSync": forceSync = value.lowercased() != "no"
         case "snapCount": snapCount = try int()
@@ -211,9 +236,13 @@ public struct ZooConfig: Sendable {
              "metricsProvider.workerShutdownTimeoutMs":
             break  // the JVM's metrics and Apache's worker pool: nothing to configure in zkserver
         default:
-            let isTLSKey = try tls.apply(key, value) { ParseError(file: file, line: line, key: key, message: $0) }
+            let fail = { (message: String) in ParseError(file: file, line: line, key: key, message: message) }
+            var isTLSKey = try tls.apply(key, value, fail: fail)
+            if !isTLSKey { isTLSKey = try quorumTLS.apply(key, value, namespace: "ssl.quorum.", fail: fail) }
             if isTLSKey {
                 return
+            } else if Self.authKeys.contains(where: { key.hasPrefix($0) }) {
+                fileSystemProperties["zookeeper." + key] = value
             } else if key.hasPrefix("server.") {
                 peers.append(try Self.parsePeer(key: key, value: value, file: file, line: line))
             } else if key.hasPrefix("group.") || key.hasPrefix("weight.") {
@@ -262,6 +291,11 @@ public struct ZooConfig: Sendable {
         s.maxSessionTimeout = maxSessionTimeout
         s.extendedTypesEnabled = extendedTypesEnabled
         s.superDigest = superDigest
+        s.authProviders = auth.providers
+        s.sasl = auth.sasl
+        s.allowSaslFailedClients = auth.allowSaslFailedClients
+        s.enforcedAuthSchemes = auth.enforcedSchemes
+        s.x509SuperUser = auth.x509SuperUser
         s.containerCheckIntervalMs = containerCheckIntervalMs
         s.sessionlessConnectionTimeoutMs = sessionlessConnectionTimeoutMs
         s.outstandingLimit = outstandingLimit

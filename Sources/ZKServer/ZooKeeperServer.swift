@@ -65,12 +65,16 @@ public final class ZooKeeperServer: @unchecked Sendable {
                                      forceSync: config.forceSync, snapCount: config.snapCount)
             let now = SystemClock.now()
             if let ensemble {
+                var quorumTLS: ServerTLS.Quorum?
+                if config.sslQuorum {
+                    do { quorumTLS = try ServerTLS.quorumContexts(config.quorumTLS) } catch { throw StartupError(message: "\(error)") }
+                }
                 let (peer, epochNotes) = try ensemble.recoveredPeer(dataDir: config.dataDir, recovered: state)
                 recoveryNotes += epochNotes
                 let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions,
                                       settings: ensemble.replicaSettings(config), peer: peer, now: now, metrics: metrics)
                 runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, replica: replica, durableLog: log,
-                                        network: PeerNetwork(eventLoop: loop, settings: ensemble))
+                                        network: PeerNetwork(eventLoop: loop, settings: ensemble, tls: quorumTLS))
             } else {
                 let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions, now: now,
                                       metrics: metrics)
@@ -83,7 +87,8 @@ public final class ZooKeeperServer: @unchecked Sendable {
     }
 
     /// A client port's listener: plain, or TLS first when `tls` is given (secureClientPort).
-    private func clientBootstrap(_ runtime: ServerRuntime, tls: NIOSSLContext?) -> ServerBootstrap {
+    /// - Parameter unified: TLS only for connections that start with a TLS handshake (client.portUnification).
+    private func clientBootstrap(_ runtime: ServerRuntime, tls: NIOSSLContext?, unified: Bool = false) -> ServerBootstrap {
         ServerBootstrap(group: group)
             .pausingAcceptOnErrors()
             .serverChannelOption(.backlog, value: 1024)
@@ -94,7 +99,9 @@ public final class ZooKeeperServer: @unchecked Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 512 << 10, high: 1 << 20))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(unified ? PortUnificationHandler(tls: tls) : NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandlers(ClientConnectionHandler.handlers(runtime: runtime))
                 }
             }
@@ -108,7 +115,11 @@ public final class ZooKeeperServer: @unchecked Sendable {
 
     public func start() async throws {
         let runtime = self.runtime
-        let bootstrap = clientBootstrap(runtime, tls: nil)
+        var unifiedTLS: NIOSSLContext?
+        if config.tls.portUnification {
+            do { unifiedTLS = try ServerTLS.context(config.tls) } catch { throw StartupError(message: "\(error)") }
+        }
+        let bootstrap = clientBootstrap(runtime, tls: unifiedTLS, unified: true)
         do {
             channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
         } catch {

@@ -187,7 +187,7 @@ extension ServerCore {
             ("server_state", .string(modeName)), ("last_processed_zxid", .int(tree.lastProcessedZxid)),
             ("outstanding_requests", .int(outstandingRequests)), ("avg_latency", .double(Self.rounded(stats.averageLatency))),
             ("max_latency", .int(stats.maxLatency)), ("min_latency", .int(stats.minLatency)),
-            ("num_alive_client_connections", .int(connections.count)), ("auth_failed_count", 0),
+            ("num_alive_client_connections", .int(connections.count)), ("auth_failed_count", .int(Int(stats.authFailedCount))),
             ("non_mtlsremote_conn_count", 0), ("non_mtlslocal_conn_count", 0),
             ("uptime", .int(now.monotonicMillis - startedAt.monotonicMillis)),
         ])

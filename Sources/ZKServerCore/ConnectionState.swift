@@ -45,6 +45,8 @@ public struct ServerStats: Sendable {
     public var maxLatency: Int64 = 0
     public var totalLatency: Int64 = 0
     public var requestCount: Int64 = 0
+    /// Failed addauth and SASL exchanges (mntr's auth_failed_count).
+    public var authFailedCount: Int64 = 0
     public init() {}
 
     public var averageLatency: Double { requestCount == 0 ? 0 : Double(totalLatency) / Double(requestCount) }

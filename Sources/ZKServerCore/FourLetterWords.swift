@@ -205,7 +205,7 @@ extension ServerCore {
         samples.append(MetricSample("connection_drop_probability", .gauge(0)))
         // TLS and its handshakes arrive with secureClientPort; until then these stay 0, as on Apache without it.
         integer("outstanding_tls_handshake", 0)
-        integer("auth_failed_count", 0)
+        integer("auth_failed_count", stats.authFailedCount)
         integer("non_mtls_remote_conn_count", 0)
         integer("non_mtls_local_conn_count", 0)
         if let status = ensembleStatus {

@@ -29,7 +29,10 @@ public struct RequestPreparer {
         var previousLatest: Int64?
     }
 
-    public init() {}
+    /// Which ACL schemes beyond ip and digest this server has providers for.
+    public var providers: AuthProviders
+
+    public init(providers: AuthProviders = AuthProviders()) { self.providers = providers }
 
     public struct Context {
         public var sessionId: Int64
@@ -143,7 +146,7 @@ public struct RequestPreparer {
                 throw .badArguments
             }
             var parent = try record(parentPath, tree: tree)
-            guard AccessControl.check(parent.acl, .delete, authIds: context.authIds) else { throw .noAuth }
+            guard AccessControl.check(parent.acl, .delete, authIds: context.authIds, providers: providers) else { throw .noAuth }
             let node = try record(path, tree: tree)
             _ = try Self.checkVersion(node.stat.version, expected: r.version)
             guard node.childCount == 0 else { throw .notEmpty }
@@ -156,7 +159,7 @@ public struct RequestPreparer {
             guard context.sessionIsLive else { throw .sessionExpired }
             guard ZNodePath.isValid(r.path) else { throw .badArguments }
             var node = try record(r.path, tree: tree)
-            guard AccessControl.check(node.acl, .write, authIds: context.authIds) else { throw .noAuth }
+            guard AccessControl.check(node.acl, .write, authIds: context.authIds, providers: providers) else { throw .noAuth }
             let newVersion = try Self.checkVersion(node.stat.version, expected: r.version)
             node.stat.version = newVersion
             node.stat.mtime = context.time
@@ -166,9 +169,9 @@ public struct RequestPreparer {
         case .setACL(let r):
             guard context.sessionIsLive else { throw .sessionExpired }
             guard ZNodePath.isValid(r.path) else { throw .badArguments }
-            guard let acl = AccessControl.fixup(r.acl, authIds: context.authIds) else { throw .invalidACL }
+            guard let acl = AccessControl.fixup(r.acl, authIds: context.authIds, providers: providers) else { throw .invalidACL }
             var node = try record(r.path, tree: tree)
-            guard AccessControl.check(node.acl, .admin, authIds: context.authIds) else { throw .noAuth }
+            guard AccessControl.check(node.acl, .admin, authIds: context.authIds, providers: providers) else { throw .noAuth }
             let newVersion = try Self.checkVersion(node.stat.aversion, expected: r.version)
             node.stat.aversion = newVersion
             node.acl = acl
@@ -178,7 +181,7 @@ public struct RequestPreparer {
             guard context.sessionIsLive else { throw .sessionExpired }
             guard ZNodePath.isValid(r.path) else { throw .badArguments }
             let node = try record(r.path, tree: tree)
-            guard AccessControl.check(node.acl, .read, authIds: context.authIds) else { throw .noAuth }
+            guard AccessControl.check(node.acl, .read, authIds: context.authIds, providers: providers) else { throw .noAuth }
             return .check(CheckVersionTxn(path: r.path, version: try Self.checkVersion(node.stat.version, expected: r.version)))
         default:
             throw .badArguments
@@ -199,9 +202,9 @@ public struct RequestPreparer {
         guard context.sessionIsLive else { throw .sessionExpired }
         // validatePathForCreate
         guard let parentPath = ZNodePath.parent(of: requestedPath), !requestedPath.utf8.contains(0) else { throw .badArguments }
-        guard let fixedACL = AccessControl.fixup(acl, authIds: context.authIds) else { throw .invalidACL }
+        guard let fixedACL = AccessControl.fixup(acl, authIds: context.authIds, providers: providers) else { throw .invalidACL }
         var parent = try record(parentPath, tree: tree)
-        guard AccessControl.check(parent.acl, .create, authIds: context.authIds) else { throw .noAuth }
+        guard AccessControl.check(parent.acl, .create, authIds: context.authIds, providers: providers) else { throw .noAuth }
         var path = requestedPath
         if mode.isSequential { path += Self.sequenceSuffix(parent.stat.cversion) }
         guard ZNodePath.isValid(path) else { throw .badArguments }

@@ -27,8 +27,8 @@ extension ServerCore {
                 reply(id, xid: xid, GetChildren2Response(children: Array(node.children), stat: node.fullStat))
             case .getACL(let r):
                 guard let node = tree.node(r.path) else { throw .noNode }
-                guard AccessControl.check(node.acl, [.read, .admin], authIds: connection.authIds) else { throw .noAuth }
-                if AccessControl.check(node.acl, .admin, authIds: connection.authIds) {
+                guard AccessControl.check(node.acl, [.read, .admin], authIds: connection.authIds, providers: settings.authProviders) else { throw .noAuth }
+                if AccessControl.check(node.acl, .admin, authIds: connection.authIds, providers: settings.authProviders) {
                     reply(id, xid: xid, GetACLResponse(acl: node.acl, stat: node.fullStat))
                 } else {
                     // Without ADMIN the digest hashes are withheld, as Apache does.
@@ -86,7 +86,7 @@ extension ServerCore {
 
     private func readable(_ path: String, _ connection: ConnectionState) throws(ErrorCode) -> ZNode {
         guard let node = tree.node(path) else { throw .noNode }
-        guard AccessControl.check(node.acl, .read, authIds: connection.authIds) else { throw .noAuth }
+        guard AccessControl.check(node.acl, .read, authIds: connection.authIds, providers: settings.authProviders) else { throw .noAuth }
         return node
     }
 

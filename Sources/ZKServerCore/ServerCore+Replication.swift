@@ -86,7 +86,7 @@ extension ServerCore {
         deferred = [:]
         // Changes prepared against proposals that will never commit must not shape the next leadership's
         // answers (a create that never happened would answer NodeExists).
-        preparer = RequestPreparer()
+        preparer = RequestPreparer(providers: settings.authProviders)
     }
 
     /// No quorum for a while and readonlymode.enabled: serve read-only clients from the tree as it is.

@@ -52,6 +52,11 @@ extension ServerCore {
             guard connections[id]?.closing == false else { return }
             return authenticate(id, packet, xid: request.xid)
         }
+        if case .sasl(let token) = request.body {
+            guard connections[id]?.closing == false else { return }
+            return sasl(id, token, xid: request.xid)
+        }
+        guard passesEnforcedAuth(id, xid: request.xid) else { return }
         guard let connection = connections[id], !connection.closing else { return }
         let xid = request.xid
         if case .undecodable = request.body { return reply(id, xid: xid, .marshallingError) }
@@ -94,7 +99,7 @@ extension ServerCore {
             reply(id, xid: xid, SyncResponse(path: r.path))
         case .reconfig:
             reply(id, xid: xid, settings.reconfigEnabled ? .unimplemented : .reconfigDisabled)
-        case .sasl, .unknown:
+        case .unknown:
             reply(id, xid: xid, .unimplemented)
         default:
             read(id, request, connection: connection)
@@ -113,7 +118,7 @@ extension ServerCore {
         output.send(id, ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: code))
     }
 
-    private func noteReply(_ id: ConnectionID) {
+    func noteReply(_ id: ConnectionID) {
         stats.packetsSent += 1
         let latency = max(0, lastNow.monotonicMillis - answeringSince)
         stats.recordLatency(latency)
@@ -165,6 +170,7 @@ extension ServerCore {
         case "ip":
             added.append(Id(scheme: "ip", id: remoteHost))
         default:
+            stats.authFailedCount += 1
             noteReply(id)
             output.send(id, ReplyHeader(xid: xid, zxid: 0, err: ErrorCode.authFailed))
             return closeConnection(id)

@@ -4,6 +4,7 @@ import ZKDataTree
 import ZKMetrics
 import ZKJute
 import ZKProtocol
+import ZKSecurity
 
 /// The standalone server's logic: sessions, request processing and the tree, with all I/O behind
 /// `ServerOutput` and all time passed in. Confined to one thread (the shell's event loop).
@@ -37,6 +38,13 @@ public final class ServerCore {
     var awaitingHandshake = Deque<(id: ConnectionID, deadline: Int64)>()
     /// Connections not read for having more than `settings.outstandingLimit` requests outstanding.
     var throttled: Set<ConnectionID> = []
+    /// SASL exchanges under way or done, per connection (one per connection, as Apache's).
+    var saslExchanges: [ConnectionID: DigestMD5Server] = [:]
+    /// Server nonces for DIGEST-MD5 challenges; tests replace it to replay recorded exchanges.
+    public var nonceSource: () -> String = {
+        var generator = SystemRandomNumberGenerator()
+        return DigestMD5.makeNonce(using: &generator)
+    }
     /// The time of the request being handled, for requests run later from a deferral queue.
     var lastNow: Now
     /// When the request being answered arrived (monotonic ms): its reply's latency is measured from here.
@@ -56,6 +64,7 @@ public final class ServerCore {
                 metrics: ServerMetrics = ServerMetrics()) {
         self.settings = settings
         self.metrics = metrics
+        preparer = RequestPreparer(providers: settings.authProviders)
         self.tree = tree
         self.output = output
         self.startedAt = now
@@ -95,6 +104,7 @@ public final class ServerCore {
     public func connectionClosed(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
         deferred[id] = nil
+        saslExchanges[id] = nil
         throttled.remove(id)
         tree.watches.removeWatcher(id)
         if connection.sessionId != 0, sessionConnections[connection.sessionId] == id {

@@ -1,3 +1,4 @@
+import ZKDataTree
 import ZKProtocol
 
 /// What the core needs of the configuration (zoo.cfg is parsed by the I/O shell).
@@ -9,6 +10,17 @@ public struct ServerSettings: Sendable {
     public var extendedTypesEnabled = false
     /// "super:<base64 sha1>" as zookeeper.DigestAuthenticationProvider.superDigest.
     public var superDigest: String?
+    /// ACL schemes with providers beyond ip and digest (authProvider.N, ssl.authProvider).
+    public var authProviders = AuthProviders()
+    /// Client SASL: nil without a JAAS `Server` section (Apache then has no SaslServer for connections).
+    public var sasl: SASLSettings?
+    /// zookeeper.X509AuthenticationProvider.superUser: the certificate subject that is also super.
+    public var x509SuperUser: String?
+    /// zookeeper.allowSaslFailedClients: a failed SASL exchange leaves the connection open.
+    public var allowSaslFailedClients = false
+    /// enforce.auth.enabled with enforce.auth.schemes (or sessionRequireClientSASLAuth, which means
+    /// "sasl"): a request from a connection with no id of these schemes closes it. Empty = not enforced.
+    public var enforcedAuthSchemes: Set<String> = []
     public var containerCheckIntervalMs: Int64 = 60_000
     /// Containers that never had a child are deleted after this long; 0 = never (Apache's default).
     public var containerMaxNeverUsedIntervalMs: Int64 = 0
@@ -28,6 +40,27 @@ public struct ServerSettings: Sendable {
 
     public func negotiate(_ requested: Int32) -> Int32 {
         min(max(requested, effectiveMinSessionTimeout), effectiveMaxSessionTimeout)
+    }
+}
+
+/// The DIGEST-MD5 users of the JAAS `Server` section and Apache's super-user properties.
+public struct SASLSettings: Sendable, Equatable {
+    /// user_NAME="password" entries of DigestLoginModule.
+    public var users: [String: String]
+    /// zookeeper.superUser and zookeeper.superUser.*: SASL ids that are also super.
+    public var superUsers: Set<String>
+    /// zookeeper.SASLAuthenticationProvider.superPassword: the password of user "super" over the file's
+    /// (Apache applies it only when the file has a user_super too).
+    public var superPassword: String?
+
+    public init(users: [String: String], superUsers: Set<String> = [], superPassword: String? = nil) {
+        self.users = users; self.superUsers = superUsers; self.superPassword = superPassword
+    }
+
+    public func password(of user: String) -> String? {
+        guard let password = users[user] else { return nil }
+        if user == "super", let superPassword { return superPassword }
+        return password
     }
 }
 

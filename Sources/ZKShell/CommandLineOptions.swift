@@ -10,6 +10,13 @@ struct CommandLineOptions: ParsableArguments {
     @Option(name: both("server"), parsing: .unconditional) var server: String?
     @Option(name: both("timeout"), parsing: .unconditional) var timeout: String?
     @Option(name: both("auth"), parsing: .unconditionalSingleValue) var auth: [String] = []
+    @Option(name: .customLong("sasl"), parsing: .unconditional) var sasl: String?
+    @Flag(name: .customLong("tls")) var tls = false
+    @Option(name: .customLong("cert"), parsing: .unconditional) var cert: String?
+    @Option(name: .customLong("key"), parsing: .unconditional) var key: String?
+    @Option(name: .customLong("ca"), parsing: .unconditional) var ca: String?
+    @Flag(name: .customLong("no-hostname-verification")) var noHostnameVerification = false
+    @Option(name: both("client-configuration"), parsing: .unconditional) var clientConfiguration: String?
     @Option(name: [.customShort("f"), .customLong("file")], parsing: .unconditional) var file: String?
     @Option(name: .customLong("complete"), parsing: .unconditional) var complete: String?
     @Flag(name: both("json")) var json = false

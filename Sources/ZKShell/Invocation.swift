@@ -1,3 +1,5 @@
+import ZKClient
+
 /// zkcli's own command line: `zkcli [options] [command args...]`, parsed by `CommandLineOptions`, over the
 /// defaults from the config file and the environment. Options follow zkCli.sh's single-dash spelling and
 /// also take double dashes; the first word that is not an option starts the command.
@@ -18,6 +20,13 @@ public struct Invocation: Sendable, Hashable {
     public var wide = false
     /// --auth scheme:credential, sent as addauth right after each connect.
     public var auth: [AuthCredential] = []
+    /// --sasl user:password: SASL DIGEST-MD5 after each connect.
+    public var sasl: SASLCredentials?
+    /// --tls, --cert/--key/--ca or -client-configuration's zookeeper.client.secure: TLS to the servers.
+    public var tls: TLSChoice?
+    /// -client-configuration FILE: Apache's client properties (zookeeper.client.secure, zookeeper.ssl.*),
+    /// read by `applyClientConfiguration`.
+    public var clientConfigurationFile: String?
     /// -f FILE: run the commands in it instead of reading stdin.
     public var scriptFile: String?
     /// --complete LINE: print completion candidates for LINE's last word (for shell completion scripts).
@@ -47,6 +56,23 @@ public struct Invocation: Sendable, Hashable {
         if let value = options.server { server = value }
         if let value = options.timeout { timeoutMs = try Self.timeout(value) }
         for value in options.auth { auth.append(try Self.auth(value)) }
+        if let value = options.sasl {
+            guard let colon = value.firstIndex(of: ":"), colon != value.startIndex else {
+                throw UsageError("--sasl takes user:password, got \(value)", usage: Self.usage)
+            }
+            sasl = SASLCredentials(username: String(value[..<colon]), password: String(value[value.index(after: colon)...]))
+        }
+        if options.tls || options.cert != nil || options.key != nil || options.ca != nil || options.noHostnameVerification {
+            guard (options.cert == nil) == (options.key == nil) else {
+                throw UsageError("--cert and --key go together (a PEM certificate and its PEM key)", usage: Self.usage)
+            }
+            var choice = TLSChoice()
+            if let cert = options.cert, let key = options.key { choice.identity = .pem(certificate: cert, key: key) }
+            if let ca = options.ca { choice.trust = .pem(ca) }
+            choice.verifyHostname = !options.noHostnameVerification
+            tls = choice
+        }
+        clientConfigurationFile = options.clientConfiguration
         scriptFile = options.file
         completeLine = options.complete
         if options.json { format = .json }
@@ -99,6 +125,31 @@ public struct Invocation: Sendable, Hashable {
         }
     }
 
+    /// Apache's client properties file (zkCli.sh -client-configuration): zookeeper.client.secure=true turns TLS
+    /// on with zookeeper.ssl.keyStore.* / trustStore.* and zookeeper.ssl.hostnameVerification; --cert, --key
+    /// and --ca given on the command line win. Other keys (zookeeper.clientCnxnSocket, ...) are Java's.
+    public mutating func applyClientConfiguration(_ text: String, path: String) throws(UsageError) {
+        var properties: [String: String] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingBlanks()
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw UsageError("\(path):\(index + 1): expected key=value, got \(line)")
+            }
+            properties[String(line[..<separator].trimmingBlanks())] = String(line[line.index(after: separator)...].trimmingBlanks())
+        }
+        guard properties["zookeeper.client.secure"]?.lowercased() == "true" else { return }
+        var choice = tls ?? TLSChoice()
+        func store(_ prefix: String) -> KeyStoreFile? {
+            guard let location = properties[prefix + ".location"], !location.isEmpty else { return nil }
+            return KeyStoreFile(location: location, password: properties[prefix + ".password"], type: properties[prefix + ".type"])
+        }
+        if case .none = choice.identity, let keyStore = store("zookeeper.ssl.keyStore") { choice.identity = .keyStore(keyStore) }
+        if case .system = choice.trust, let trustStore = store("zookeeper.ssl.trustStore") { choice.trust = .trustStore(trustStore) }
+        if properties["zookeeper.ssl.hostnameVerification"]?.lowercased() == "false" { choice.verifyHostname = false }
+        tls = choice
+    }
+
     static func timeout(_ text: String) throws(UsageError) -> Int {
         guard let ms = Int(text), ms > 0 else { throw UsageError("timeout must be a positive number of ms: \(text)", usage: usage) }
         return ms
@@ -111,7 +162,7 @@ public struct Invocation: Sendable, Hashable {
         return AuthCredential(scheme: String(text[..<colon]), credential: String(text[text.index(after: colon)...]))
     }
 
-    public static let usage = "zkcli [-server host:port,...[/chroot]] [-timeout ms] [-r] [--auth scheme:cred] [--json] [--wide] [-f file] [-e] [-v] [command args...]"
+    public static let usage = "zkcli [-server host:port,...[/chroot]] [-timeout ms] [-r] [--auth scheme:cred] [--sasl user:pw] [--tls [--cert f --key f] [--ca f]] [-client-configuration f] [--json] [--wide] [-f file] [-e] [-v] [command args...]"
 
     public static let helpText = """
         usage: \(usage)
@@ -130,6 +181,17 @@ public struct Invocation: Sendable, Hashable {
                                    long to keep trying the servers before giving up (exit 3)
           -r, --read-only          accept a read-only server
           --auth scheme:cred       add an identity after connecting (repeatable; e.g. digest:u:pw)
+          --sasl user:password     authenticate with SASL DIGEST-MD5 (the server's JAAS Server users)
+          --tls                    connect with TLS (to the servers' secureClientPort)
+          --cert file --key file   with TLS, show this PEM certificate and PEM key (for ssl.clientAuth)
+          --ca file                with TLS, trust the servers' certificates this PEM CA signed
+                                   (default: the system's CAs)
+          --no-hostname-verification
+                                   with TLS, accept a certificate that does not name the server
+          -client-configuration file
+                                   Apache's client properties: zookeeper.client.secure=true with
+                                   zookeeper.ssl.keyStore.* and zookeeper.ssl.trustStore.* (JKS,
+                                   PKCS12 or PEM) and zookeeper.ssl.hostnameVerification
           -f, --file file          run the commands in file, one a line (- for stdin); errors
                                    name the file and line (file:3: NoNode: /x)
           -e, --stop-on-error      stop a script at its first failing command
@@ -152,6 +214,9 @@ public struct Invocation: Sendable, Hashable {
         Colour is used on a terminal only, never with NO_COLOR set.
         """
 }
+
+/// TLS as the command line asks for it: ZKClient's ClientTLS, which zkcli hands over as it is.
+public typealias TLSChoice = ClientTLS
 
 public struct AuthCredential: Sendable, Hashable {
     public var scheme: String

@@ -13,13 +13,17 @@ signal(SIGPIPE, SIG_IGN)
 // whatever the environment says.
 Terminal.useUTF8()
 
-let invocation: Invocation
+var invocation: Invocation
 do {
     let configPath = environmentValue("ZKCLI_CONFIG") ?? environmentValue("HOME").map { $0 + "/.zkclirc" }
     var environment: [String: String] = [:]
     if let hosts = environmentValue("ZOOKEEPER_HOSTS") { environment["ZOOKEEPER_HOSTS"] = hosts }
     invocation = try Invocation(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment,
                                 configFile: configPath.flatMap(readTextFile), configPath: configPath ?? "config file")
+    if let path = invocation.clientConfigurationFile {
+        guard let text = readTextFile(path) else { throw UsageError("cannot read the client configuration \(path)") }
+        try invocation.applyClientConfiguration(text, path: path)
+    }
     _ = try ConnectString(parsing: invocation.server)
 } catch let error as UsageError {
     emit(LineOutcome(stderr: TextRenderer.render(ShellError.usage(error))))
@@ -46,6 +50,8 @@ let connector: ShellSession.Connector = { servers in
                                                       readOnly: settings.readOnly)
     // -timeout bounds the whole attempt, as the man page says; each failure is told at a prompt.
     configuration.firstSessionTimeout = .milliseconds(settings.timeoutMs)
+    configuration.sasl = settings.sasl
+    configuration.tls = settings.tls
     if interactive || settings.verbose {
         let told = ToldOnce()
         configuration.onConnectFailure = { attempt in

@@ -1,4 +1,5 @@
 import Testing
+import ZKTLS
 @testable import ZKServer
 
 /// secureClientPort and the ssl.* keys as zoo.cfg lines and as -Dzookeeper.ssl.* properties, and what is
@@ -46,9 +47,29 @@ import Testing
         #expect(badAuth.map(\.description) == ["zoo.cfg:3: ssl.clientAuth: 'sometimes' is not none, want or need"])
         let (_, noKeys) = ZooConfig.check(text: Self.base + "secureClientPort=2281\n", path: "zoo.cfg")
         #expect(noKeys.contains { $0.message.contains("ssl.keyStore.location is not") })
-        let (_, unification) = ZooConfig.check(text: Self.base + "client.portUnification=true\nssl.keyStore.location=/k.jks\n", path: "zoo.cfg")
-        #expect(unification.contains { $0.message.contains("not supported yet") })
+        let (unified, unification) = ZooConfig.check(text: Self.base + "client.portUnification=true\nssl.keyStore.location=/k.jks\n", path: "zoo.cfg")
+        #expect(unification.isEmpty && unified.tls.portUnification)
+        let (_, unifiedWithoutKeys) = ZooConfig.check(text: Self.base + "client.portUnification=true\n", path: "zoo.cfg")
+        #expect(unifiedWithoutKeys.contains { $0.message.contains("ssl.keyStore.location is not") })
         let (_, oldProtocol) = ZooConfig.check(text: Self.base + "secureClientPort=1\nssl.keyStore.location=/k.jks\nssl.protocol=TLSv1\n", path: "zoo.cfg")
         #expect(oldProtocol.contains { $0.message.contains("TLSv1 is not offered") })
+    }
+
+    @Test func quorumKeysAreTheirOwn() throws {
+        let text = Self.base + """
+            sslQuorum=true
+            ssl.quorum.keyStore.location=/q.jks
+            ssl.quorum.keyStore.password=qpw
+            ssl.quorum.trustStore.location=/qt.jks
+            ssl.quorum.hostnameVerification=false
+            ssl.keyStore.location=/client.jks
+
+            """
+        let config = try ZooConfig.parse(text: text, path: "zoo.cfg")
+        #expect(config.sslQuorum && config.quorumTLS.keyStore == KeyStoreFile(location: "/q.jks", password: "qpw"))
+        #expect(config.quorumTLS.trustStore?.location == "/qt.jks" && !config.quorumTLS.hostnameVerification)
+        #expect(config.tls.keyStore?.location == "/client.jks" && config.tls.hostnameVerification)
+        let (_, missing) = ZooConfig.check(text: Self.base + "sslQuorum=true\n", path: "zoo.cfg")
+        #expect(missing.map(\.key) == ["sslQuorum", "sslQuorum"])
     }
 }

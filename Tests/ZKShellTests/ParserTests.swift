@@ -1,4 +1,5 @@
 import Testing
+import ZKClient
 import ZKProtocol
 @testable import ZKShell
 
@@ -235,6 +236,33 @@ import ZKProtocol
         } catch {
             #expect(error.message == "unknown option -bogus", "\(error.message)")
         }
+    }
+
+    @Test func securityOptions() throws {
+        let sasl = try Invocation(arguments: ["--sasl", "bob:pa:ss", "whoami"])
+        #expect(sasl.sasl == SASLCredentials(username: "bob", password: "pa:ss") && sasl.tls == nil)
+        #expect(throws: UsageError.self) { try Invocation(arguments: ["--sasl", "nopassword"]) }
+        let pem = try Invocation(arguments: ["--cert", "c.pem", "--key", "k.pem", "--ca", "ca.pem", "ls", "/"])
+        #expect(pem.tls == ClientTLS(identity: .pem(certificate: "c.pem", key: "k.pem"), trust: .pem("ca.pem")))
+        #expect(try Invocation(arguments: ["--tls", "--no-hostname-verification"]).tls == ClientTLS(verifyHostname: false))
+        #expect(throws: UsageError.self) { try Invocation(arguments: ["--cert", "c.pem"]) }
+        // zkCli.sh's -client-configuration: Apache's property names; the command line's --ca wins.
+        var configured = try Invocation(arguments: ["-client-configuration", "client.properties", "--ca", "mine.pem"])
+        #expect(configured.clientConfigurationFile == "client.properties")
+        try configured.applyClientConfiguration("""
+            zookeeper.client.secure=true
+            zookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty
+            zookeeper.ssl.keyStore.location=/etc/zk/client.p12
+            zookeeper.ssl.keyStore.password=secret
+            zookeeper.ssl.trustStore.location=/etc/zk/trust.jks
+            zookeeper.ssl.hostnameVerification=false
+            """, path: "client.properties")
+        #expect(configured.tls == ClientTLS(identity: .keyStore(KeyStoreFile(location: "/etc/zk/client.p12", password: "secret")),
+                                            trust: .pem("mine.pem"), verifyHostname: false))
+        var insecure = try Invocation(arguments: [])
+        try insecure.applyClientConfiguration("zookeeper.ssl.keyStore.location=/k.p12\n", path: "p")
+        #expect(insecure.tls == nil)
+        #expect(throws: UsageError.self) { try insecure.applyClientConfiguration("just words\n", path: "p") }
     }
 
     @Test func configFileThenEnvironmentThenOptions() throws {

@@ -6,6 +6,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 
 import pytest
 from kazoo.client import KazooClient
@@ -13,50 +14,8 @@ from kazoo.client import KazooClient
 from compat_util import free_port, wait_listening
 from conftest import ROOT, write_cfg
 
-PASSWORD = "apassword"
-
-
-def run(*args, cwd):
-    subprocess.run(list(args), cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-
-
-def make_ca(d, name):
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "%s.key" % name, "-out", "%s.pem" % name,
-        "-days", "2", "-subj", "/CN=%s" % name, cwd=d)
-
-
-def make_cert(d, name, ca):
-    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "%s.key" % name, "-out", "%s.csr" % name,
-        "-subj", "/CN=%s" % name, cwd=d)
-    with open(os.path.join(d, "%s.ext" % name), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    run("openssl", "x509", "-req", "-in", "%s.csr" % name, "-CA", "%s.pem" % ca, "-CAkey", "%s.key" % ca,
-        "-CAcreateserial", "-out", "%s.pem" % name, "-days", "2", "-extfile", "%s.ext" % name, cwd=d)
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """A CA, a server certificate in JKS, PKCS12 and PEM stores, a trust store of each kind, a client
-    certificate from the CA and one from another CA."""
-    if not shutil.which("openssl") or not shutil.which("keytool"):
-        pytest.skip("openssl and keytool are needed")
-    d = str(tmp_path_factory.mktemp("pki"))
-    make_ca(d, "ca")
-    make_ca(d, "other-ca")
-    make_cert(d, "server", "ca")
-    make_cert(d, "client", "ca")
-    make_cert(d, "stranger", "other-ca")
-    run("openssl", "pkcs12", "-export", "-in", "server.pem", "-inkey", "server.key", "-certfile", "ca.pem",
-        "-name", "server", "-out", "server.p12", "-passout", "pass:" + PASSWORD, cwd=d)
-    run("keytool", "-importkeystore", "-noprompt", "-srckeystore", "server.p12", "-srcstoretype", "PKCS12",
-        "-srcstorepass", PASSWORD, "-destkeystore", "server.jks", "-deststoretype", "JKS", "-deststorepass", PASSWORD, cwd=d)
-    run("keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "trust.jks",
-        "-storetype", "JKS", "-storepass", PASSWORD, cwd=d)
-    run("openssl", "pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-name", "client",
-        "-out", "client.p12", "-passout", "pass:" + PASSWORD, cwd=d)
-    with open(os.path.join(d, "server-bundle.pem"), "w") as f:
-        f.write(open(os.path.join(d, "server.key")).read() + open(os.path.join(d, "server.pem")).read())
-    return d
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pki_util import PASSWORD, make_ca, make_cert, pki, run  # noqa: E402,F401  (pki is a fixture)
 
 
 STORES = {
@@ -81,10 +40,10 @@ def secure_server(servers, tmp_path, request):
     """start(impl, kind, client_auth=None) -> (plain port, secure port) of a fresh server."""
     started = []
 
-    def start(impl, kind, client_auth=None):
+    def start(impl, kind, client_auth=None, unified=False, extra=()):
         port, secure = free_port(), free_port()
-        lines = ["secureClientPort=%d" % secure, "secureClientPortAddress=127.0.0.1",
-                 "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"] + tls_lines(request.getfixturevalue("pki"), kind, client_auth)
+        lines = (["client.portUnification=true"] if unified else ["secureClientPort=%d" % secure, "secureClientPortAddress=127.0.0.1"]) + [
+                 "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"] + tls_lines(request.getfixturevalue("pki"), kind, client_auth) + list(extra)
         d = str(tmp_path / ("%s-%s" % (impl, kind)))
         if impl == "apache":
             subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)] + lines,
@@ -98,6 +57,8 @@ def secure_server(servers, tmp_path, request):
             proc = subprocess.Popen([servers.zkserver_bin, cfg], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             started.append(lambda: (proc.terminate(), proc.wait(10)))
             assert wait_listening(port, 20, proc=proc), open(os.path.join(d, "zkserver.log")).read()[-2000:]
+        if unified:
+            return port, port
         assert wait_listening(secure, 20)
         return port, secure
 
@@ -133,6 +94,23 @@ def test_kazoo_over_tls_with_a_client_certificate(secure_server, pki, impl, kind
     finally:
         plain_client.stop()
         plain_client.close()
+
+
+@pytest.mark.parametrize("impl", ["apache", "zkserver"])
+def test_port_unification_serves_tls_and_plain_clients_on_one_port(secure_server, pki, impl):
+    # Apache has the x509 provider on a unified port only when zoo.cfg names it; without it, it closes
+    # every connection that shows a certificate ("X509 Auth provider not found"), and so does zkserver.
+    port, _ = secure_server(impl, "jks", unified=True, extra=["authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider"])
+    secure, plain = kazoo(pki, port), KazooClient(hosts="127.0.0.1:%d" % port, timeout=10)
+    secure.start(timeout=15)
+    plain.start(timeout=15)
+    try:
+        secure.create("/unified", b"both")
+        assert plain.get("/unified")[0] == b"both"
+    finally:
+        for c in (secure, plain):
+            c.stop()
+            c.close()
 
 
 def handshake_refused(pki, port, cert):
@@ -215,3 +193,67 @@ def test_the_java_client_over_tls(secure_server, pki, impl):
     assert "Created /java-tls" in created.stdout + created.stderr, created.stdout + created.stderr
     got = cli("get", "/java-tls")
     assert "from-java" in got.stdout, got.stdout + got.stderr
+
+
+ZKCLI = os.path.join(ROOT, os.environ.get("ZKCLI_BIN", ".build/debug/zkcli"))
+
+
+@pytest.mark.parametrize("impl", ["apache", "zkserver"])
+def test_zkcli_over_tls_with_pem_files_or_apaches_client_properties(secure_server, pki, impl, tmp_path):
+    if not os.access(ZKCLI, os.X_OK):
+        pytest.skip("zkcli not built")
+    _, secure = secure_server(impl, "jks")
+    server = ["-server", "127.0.0.1:%d" % secure, "-timeout", "8000"]
+
+    def zkcli(*args):
+        return subprocess.run([ZKCLI] + server + list(args), capture_output=True, text=True, timeout=60)
+
+    pem = ["--tls", "--ca", os.path.join(pki, "ca.pem"), "--cert", os.path.join(pki, "client.pem"), "--key", os.path.join(pki, "client.key")]
+    out = zkcli(*pem, "create", "/zkcli-tls", "sealed")
+    assert out.returncode == 0, out.stderr
+    # zkCli.sh's -client-configuration file, with Apache's property names and JKS/PKCS12 stores.
+    props = tmp_path / "client.properties"
+    props.write_text("zookeeper.client.secure=true\n"
+                     "zookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty\n"
+                     "zookeeper.ssl.keyStore.location=%s\nzookeeper.ssl.keyStore.password=%s\n"
+                     "zookeeper.ssl.trustStore.location=%s\nzookeeper.ssl.trustStore.password=%s\n"
+                     % (os.path.join(pki, "client.p12"), PASSWORD, os.path.join(pki, "trust.jks"), PASSWORD))
+    out = zkcli("-client-configuration", str(props), "get", "/zkcli-tls")
+    assert out.returncode == 0 and out.stdout.strip() == "sealed", out.stdout + out.stderr
+    # Another CA's certificate is refused: no session, exit 3, and the reason says TLS.
+    stranger = ["--tls", "--ca", os.path.join(pki, "ca.pem"), "--cert", os.path.join(pki, "stranger.pem"),
+                "--key", os.path.join(pki, "stranger.key")]
+    out = zkcli(*stranger, "-timeout", "3000", "get", "/zkcli-tls")
+    assert out.returncode == 3, out.stdout + out.stderr
+    # A server certificate the given CA did not sign is refused by zkcli.
+    out = zkcli("--tls", "--ca", os.path.join(pki, "other-ca.pem"), "--cert", os.path.join(pki, "client.pem"),
+                "--key", os.path.join(pki, "client.key"), "-timeout", "3000", "get", "/zkcli-tls")
+    assert out.returncode == 3 and "TLS" in out.stderr, out.stdout + out.stderr
+    # A key file that is not there is a clear error, not a hang.
+    out = zkcli("--tls", "--cert", os.path.join(pki, "client.pem"), "--key", "/nonexistent.key", "get", "/")
+    assert out.returncode != 0 and "/nonexistent.key" in out.stderr, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("impl", ["apache", "zkserver"])
+def test_the_client_certificate_is_the_x509_identity(secure_server, pki, impl):
+    if not os.access(ZKCLI, os.X_OK):
+        pytest.skip("zkcli not built")
+    plain, secure = secure_server(impl, "jks")
+    tls = ["--tls", "--ca", os.path.join(pki, "ca.pem"), "--cert", os.path.join(pki, "client.pem"), "--key", os.path.join(pki, "client.key")]
+
+    def zkcli(port, *args):
+        return subprocess.run([ZKCLI, "-server", "127.0.0.1:%d" % port, "-timeout", "8000"] + list(args),
+                              capture_output=True, text=True, timeout=60)
+
+    out = zkcli(secure, *tls, "--json", "whoami")
+    assert out.returncode == 0, out.stderr
+    import json
+    assert sorted((i["scheme"], i["user"]) for i in json.loads(out.stdout)["identities"]) == [("ip", "127.0.0.1"), ("x509", "CN=client")]
+    assert zkcli(secure, *tls, "create", "/x509-only", "mine", "x509:CN=client:cdrwa").returncode == 0
+    assert zkcli(secure, *tls, "get", "/x509-only").stdout.strip() == "mine"
+    denied = zkcli(plain, "get", "/x509-only")
+    assert denied.returncode == 1 and "NoAuth" in denied.stderr, denied.stdout + denied.stderr
+    # "auth" stands for the certificate's id.
+    assert zkcli(secure, *tls, "create", "/x509-auth", "", "auth::cdrwa").returncode == 0
+    acl = zkcli(secure, *tls, "--json", "getAcl", "/x509-auth")
+    assert "CN=client" in acl.stdout and "x509" in acl.stdout, acl.stdout + acl.stderr

@@ -35,8 +35,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
+# netty-codec and netty-resolver are missing from zookeeper.jar's manifest Class-Path; Apache's X509Util
+# (sslQuorum) needs them.
 JAVA_CP = ["/usr/share/java/zookeeper.jar", "/usr/share/java/log4j-1.2.jar",
-           "/usr/share/java/slf4j-log4j12.jar"]
+           "/usr/share/java/slf4j-log4j12.jar", "/usr/share/java/netty-codec.jar", "/usr/share/java/netty-resolver.jar"]
 NOT_SERVING = "This ZooKeeper instance is not currently serving requests"
 SERVING_MODES = ("leader", "follower", "observer")
 

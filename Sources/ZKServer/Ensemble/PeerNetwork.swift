@@ -1,5 +1,7 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
+import ZKTLS
 import ZKJute
 import ZKProtocol
 import ZKReplica
@@ -33,9 +35,24 @@ final class PeerNetwork: @unchecked Sendable {
     private var dirtyChannels: [any Channel] = []
     private var stopped = false
 
-    init(eventLoop: any EventLoop, settings: EnsembleSettings) {
+    /// sslQuorum: TLS on every election and learner connection, both ways.
+    let tls: ServerTLS.Quorum?
+
+    init(eventLoop: any EventLoop, settings: EnsembleSettings, tls: ServerTLS.Quorum? = nil) {
         self.eventLoop = eventLoop
         self.settings = settings
+        self.tls = tls
+    }
+
+    /// The TLS handler that goes first on an accepted (server) or dialled (client) peer channel.
+    private func addTLS(to channel: any Channel, dialling host: String?) throws {
+        guard let tls else { return }
+        if let host {
+            let name = tls.verifyHostname ? TLSServerName.forHost(host) : nil
+            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls.client, serverHostname: name))
+        } else {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.server))
+        }
     }
 
     func start() async throws {
@@ -46,6 +63,7 @@ final class PeerNetwork: @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try addTLS(to: channel, dialling: nil)
                     try channel.pipeline.syncOperations.addHandler(ElectionHandler(network: self, dialedPeer: nil))
                 }
             }
@@ -56,6 +74,7 @@ final class PeerNetwork: @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try addTLS(to: channel, dialling: nil)
                     try channel.pipeline.syncOperations.addHandler(LearnerHandler(network: self, peer: nil))
                 }
             }
@@ -155,6 +174,7 @@ final class PeerNetwork: @unchecked Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try addTLS(to: channel, dialling: peer.host)
                     try channel.pipeline.syncOperations.addHandler(ElectionHandler(network: self, dialedPeer: id))
                 }
             }
@@ -203,6 +223,7 @@ final class PeerNetwork: @unchecked Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try addTLS(to: channel, dialling: peer.host)
                     try channel.pipeline.syncOperations.addHandler(LearnerHandler(network: self, peer: leader))
                 }
             }

@@ -1,0 +1,65 @@
+"""An authenticated quorum, side by side on Apache 3.8.0 and zkserver from the same zoo.cfg: sslQuorum=true
+with ssl.quorum.* JKS stores elects and replicates; a member whose certificate another CA signed cannot join."""
+import os
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pki_util import PASSWORD, make_ca, member_stores  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def quorum_pki(tmp_path_factory):
+    d = str(tmp_path_factory.mktemp("quorum-pki"))
+    make_ca(d, "ca")
+    make_ca(d, "other-ca")
+    return {"member": member_stores(d, "member", "ca"), "stranger": member_stores(d, "stranger", "other-ca")}
+
+
+def quorum_lines(stores):
+    key, trust = stores
+    return ["sslQuorum=true",
+            "ssl.quorum.keyStore.location=" + key, "ssl.quorum.keyStore.password=" + PASSWORD,
+            "ssl.quorum.trustStore.location=" + trust, "ssl.quorum.trustStore.password=" + PASSWORD]
+
+
+def test_ssl_quorum_elects_and_replicates(make_ensemble, clients, quorum_pki):
+    e = make_ensemble(extra_cfg=quorum_lines(quorum_pki["member"]))
+    n = len(e.servers)
+    assert sorted(e.modes().values()) == sorted(["leader"] + ["follower"] * (n - 1))
+    w = clients(e.servers[e.followers()[0]].hostport)
+    w.create("/over-tls", b"sealed")
+    for sid in e.servers:
+        zk = clients(e.servers[sid].hostport)
+        zk.sync("/over-tls")
+        assert zk.get("/over-tls")[0] == b"sealed", sid
+    # A restarted follower syncs again over TLS.
+    follower = e.followers()[0]
+    e.restart(follower)
+    e.wait_server(follower)
+    zk = clients(e.servers[follower].hostport)
+    zk.sync("/over-tls")
+    assert zk.get("/over-tls")[0] == b"sealed"
+
+
+def test_a_member_with_another_cas_certificate_cannot_join(make_ensemble, clients, quorum_pki):
+    e = make_ensemble(start=False, extra_cfg=quorum_lines(quorum_pki["member"]))
+    stranger = max(e.servers)
+    cfg = os.path.join(e.servers[stranger].dir, "zoo.cfg")
+    text = open(cfg).read()
+    member_key, member_trust = quorum_pki["member"]
+    stranger_key, stranger_trust = quorum_pki["stranger"]
+    with open(cfg, "w") as f:
+        f.write(text.replace(member_key, stranger_key).replace(member_trust, stranger_trust))
+    for sid in e.servers:
+        e.start(sid)
+    others = [sid for sid in e.servers if sid != stranger]
+    e.wait_serving(others, timeout=60)
+    zk = clients(e.servers[others[0]].hostport)
+    zk.create("/members-only", b"x")
+    # Give the stranger several election rounds: it never follows and never serves.
+    time.sleep(8)
+    assert e.mode(stranger) not in ("leader", "follower", "observer"), e.describe()
+    assert sorted(e.modes(others).values()) == ["follower", "leader"]
