@@ -4,9 +4,16 @@ import Crypto
 /// "zookeeper", server name and realm "zk-sasl-md5" (Apache's SaslServer and SecurityUtils.createSaslClient).
 /// The exchange is pure: nonces come in from the caller, so recorded exchanges replay exactly.
 public enum DigestMD5 {
-    public static let serviceName = "zookeeper"
-    public static let serverName = "zk-sasl-md5"
-    public static var digestURI: String { serviceName + "/" + serverName }
+    /// Who the exchange is with: the service and server name make the digest-uri, the server name the realm.
+    public struct Service: Sendable, Equatable {
+        public var name: String
+        public var serverName: String
+        public var digestURI: String { name + "/" + serverName }
+        /// Client connections (ZooKeeperSaslServer).
+        public static let client = Service(name: "zookeeper", serverName: "zk-sasl-md5")
+        /// Election and learner connections (QuorumAuth.QUORUM_SERVER_PROTOCOL_NAME, QUORUM_SERVER_SASL_DIGEST).
+        public static let quorum = Service(name: "zkquorum", serverName: "zk-quorum-sasl-md5")
+    }
 
     /// `key=value` or `key="quoted \" value"` directives separated by commas, spaces allowed around them.
     public static func parseDirectives(_ token: [UInt8]) -> [String: String]? {
@@ -113,14 +120,15 @@ public struct DigestMD5Server: Sendable {
     enum State: Sendable { case start, challenged, done }
 
     public let realm: String
+    let digestURI: String
     let nonce: String
     let passwordOf: @Sendable (String) -> String?
     var state = State.start
     public private(set) var authorizationID: String?
 
     /// - Parameter passwordOf: the user's password, nil for a user the server does not know.
-    public init(nonce: String, realm: String = DigestMD5.serverName, passwordOf: @escaping @Sendable (String) -> String?) {
-        self.nonce = nonce; self.realm = realm; self.passwordOf = passwordOf
+    public init(nonce: String, service: DigestMD5.Service = .client, passwordOf: @escaping @Sendable (String) -> String?) {
+        self.nonce = nonce; self.realm = service.serverName; self.digestURI = service.digestURI; self.passwordOf = passwordOf
     }
 
     public var isComplete: Bool { state == .done }
@@ -162,8 +170,8 @@ public struct DigestMD5Server: Sendable {
         if let qop = d["qop"], qop != "auth" { throw Failure("digest response format violation. Invalid QOP: \(qop)") }
         if let charset = d["charset"], charset.lowercased() != "utf-8" { throw Failure("digest response format violation. Unrecognised charset value: \(charset)") }
         let uri = try required("digest-uri", "digest-uri")
-        guard uri.lowercased() == DigestMD5.digestURI else {
-            throw Failure("digest response format violation. Mismatched URI: \(uri); expecting: \(DigestMD5.digestURI)")
+        guard uri.lowercased() == digestURI.lowercased() else {
+            throw Failure("digest response format violation. Mismatched URI: \(uri); expecting: \(digestURI)")
         }
         let response = try required("response", "response")
         guard let password = passwordOf(username) else { throw Failure("cannot acquire password for \(username) in realm : \(realm)") }
@@ -187,11 +195,16 @@ public struct DigestMD5Client: Sendable {
     let username: String
     let password: String
     let cnonce: String
+    let digestURI: String
+    let authzid: String?
     var expectedRspauth: String?
     public private(set) var isComplete = false
 
-    public init(username: String, password: String, cnonce: String) {
+    /// - Parameter sendsAuthzid: the username as authzid too, as Apache's client sends it (its quorum
+    ///   learner does not).
+    public init(username: String, password: String, cnonce: String, service: DigestMD5.Service = .client, sendsAuthzid: Bool = true) {
         self.username = username; self.password = password; self.cnonce = cnonce
+        self.digestURI = service.digestURI; self.authzid = sendsAuthzid ? username : nil
     }
 
     /// The first token: empty, for Java's server takes no initial response.
@@ -210,15 +223,17 @@ public struct DigestMD5Client: Sendable {
         guard let nonce = d["nonce"] else { throw Failure(message: "DIGEST-MD5: the server's challenge has no nonce") }
         let qops = (d["qop"] ?? "auth").split(separator: ",").map { $0.trimmingSpaces() }
         guard qops.contains("auth") else { throw Failure(message: "DIGEST-MD5: the server does not offer qop=auth") }
-        let realm = d["realm"] ?? DigestMD5.serverName
+        guard let realm = d["realm"] else { throw Failure(message: "DIGEST-MD5: the server's challenge has no realm") }
         let nc = "00000001"
-        let uri = DigestMD5.digestURI
+        let uri = digestURI
         let response = DigestMD5.responseValue(username: username, realm: realm, password: password, nonce: nonce, cnonce: cnonce,
-                                               nc: nc, authzid: nil, digestURI: uri, forServer: false)
+                                               nc: nc, authzid: authzid, digestURI: uri, forServer: false)
         expectedRspauth = DigestMD5.responseValue(username: username, realm: realm, password: password, nonce: nonce, cnonce: cnonce,
-                                                  nc: nc, authzid: nil, digestURI: uri, forServer: true)
-        let text = "charset=utf-8,username=\(DigestMD5.quote(username)),realm=\(DigestMD5.quote(realm)),nonce=\(DigestMD5.quote(nonce)),"
+                                                  nc: nc, authzid: authzid, digestURI: uri, forServer: true)
+        // The JDK client's order of directives.
+        var text = "charset=utf-8,username=\(DigestMD5.quote(username)),realm=\(DigestMD5.quote(realm)),nonce=\(DigestMD5.quote(nonce)),"
             + "nc=\(nc),cnonce=\(DigestMD5.quote(cnonce)),digest-uri=\(DigestMD5.quote(uri)),maxbuf=65536,response=\(response),qop=auth"
+        if let authzid { text += ",authzid=\(DigestMD5.quote(authzid))" }
         return Array(text.utf8)
     }
 }

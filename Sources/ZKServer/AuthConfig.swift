@@ -26,6 +26,8 @@ public struct AuthConfig: Sendable, Equatable {
     public var allowSaslFailedClients = false
     public var enforcedSchemes: Set<String> = []
     public var x509SuperUser: String?
+    /// The JAAS file as read (its quorum sections are the ensemble's business).
+    public var jaas: JAASConfig?
 
     public init() {}
 
@@ -68,6 +70,7 @@ public struct AuthConfig: Sendable, Equatable {
             config.jaasPath = path
             do {
                 let jaas = try JAASConfig.parse(try String(contentsOfFile: path, encoding: .utf8))
+                config.jaas = jaas
                 if jaas.sections[config.serverSection] != nil {
                     config.sasl = SASLSettings(users: jaas.digestUsers(section: config.serverSection),
                                                superUsers: Set(properties.filter { $0.key == "zookeeper.superUser" || $0.key.hasPrefix("zookeeper.superUser.") }.values),

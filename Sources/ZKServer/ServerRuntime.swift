@@ -45,6 +45,7 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
         if network != nil { logger[metadataKey: "myid"] = "\(config.serverId)" }
         self.logger = logger
         durableLog?.logger = logger
+        network?.logger = logger
         network?.delegate = self
         durableLog?.core = replica.core
         durableLog?.onDurable = { [unowned self] zxid in replica.persisted(through: zxid, now: SystemClock.now()); flush() }

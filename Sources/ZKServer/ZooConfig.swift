@@ -43,6 +43,8 @@ public struct ZooConfig: Sendable {
     /// sslQuorum with the ssl.quorum.* keys: TLS on the election and quorum ports.
     public var sslQuorum = false
     public var quorumTLS = ClientTLSConfig()
+    /// quorum.auth.*: SASL between members.
+    var quorumAuth = QuorumAuthSettings()
     public var superDigest: String?
     /// SASL, x509 and enforced authentication (authProvider.N, the JAAS file, enforce.auth.*).
     public var auth = AuthConfig()
@@ -168,6 +170,9 @@ public struct ZooConfig: Sendable {
         for message in config.tls.problems() {
             problems.append(ParseError(file: path, line: 0, key: "secureClientPort", message: message))
         }
+        for message in config.resolveQuorumAuth() {
+            problems.append(ParseError(file: path, line: 0, key: "quorum.auth.enableSasl", message: message))
+        }
         if config.sslQuorum {
             for message in config.quorumTLS.quorumProblems() {
                 problems.append(ParseError(file: path, line: 0, key: "sslQuorum", message: message))
@@ -176,6 +181,37 @@ public struct ZooConfig: Sendable {
         if config.dataLogDir.isEmpty { config.dataLogDir = config.dataDir }
         if config.readOnlyModeEnabled { config.fourLetterWhitelist.insert("isro") }
         return (config, problems)
+    }
+
+    /// Apache's QuorumPeerConfig checks of the quorum.auth.* keys, then the JAAS sections they name.
+    mutating func resolveQuorumAuth() -> [String] {
+        var found: [String] = []
+        if !quorumAuth.enabled && quorumAuth.learnerRequireSasl {
+            found.append("quorum.auth.enableSasl is disabled, so cannot enable quorum.auth.learnerRequireSasl")
+        }
+        if !quorumAuth.enabled && quorumAuth.serverRequireSasl {
+            found.append("quorum.auth.enableSasl is disabled, so cannot enable quorum.auth.serverRequireSasl")
+        }
+        if !quorumAuth.learnerRequireSasl && quorumAuth.serverRequireSasl {
+            found.append("quorum.auth.learnerRequireSasl is disabled, so cannot enable quorum.auth.serverRequireSasl")
+        }
+        guard quorumAuth.enabled else { return found }
+        guard let jaas = auth.jaas else {
+            return found + ["quorum.auth.enableSasl needs a JAAS file (-Djava.security.auth.login.config) with the \(quorumAuth.serverSection) and \(quorumAuth.learnerSection) sections"]
+        }
+        if jaas.sections[quorumAuth.serverSection] == nil {
+            found.append("the JAAS file has no section named '\(quorumAuth.serverSection)' (quorum.auth.server.saslLoginContext)")
+        }
+        if jaas.sections[quorumAuth.learnerSection] == nil {
+            found.append("the JAAS file has no section named '\(quorumAuth.learnerSection)' (quorum.auth.learner.saslLoginContext)")
+        } else if let name = jaas.option("username", section: quorumAuth.learnerSection),
+                  let password = jaas.option("password", section: quorumAuth.learnerSection) {
+            quorumAuth.learnerUser = (name, password)
+        } else {
+            found.append("the JAAS section '\(quorumAuth.learnerSection)' needs username and password for DIGEST-MD5")
+        }
+        quorumAuth.serverUsers = jaas.digestUsers(section: quorumAuth.serverSection)
+        return found
     }
 
     static func whitelist(_ value: String) -> Set<String> {
@@ -214,6 +250,13 @@ public struct ZooConfig: Sendable {
         case "reconfigEnabled": reconfigEnabled = try bool()
         case "standaloneEnabled": standaloneEnabled = try bool()
         case "sslQuorum": sslQuorum = try bool()
+        case "quorum.auth.enableSasl": quorumAuth.enabled = try bool()
+        case "quorum.auth.learnerRequireSasl": quorumAuth.learnerRequireSasl = try bool()
+        case "quorum.auth.serverRequireSasl": quorumAuth.serverRequireSasl = try bool()
+        case "quorum.auth.learner.saslLoginContext": quorumAuth.learnerSection = value
+        case "quorum.auth.server.saslLoginContext": quorumAuth.serverSection = value
+        case "quorum.auth.kerberos.servicePrincipal", "quorum.cnxn.threads.size":
+            break  // Kerberos and Apache's authentication thread pool: nothing for DIGEST-MD5 here
         case "peerType": peerType = value
         case "forceSync": forceSync = value.lowercased() != "no"
         case "snapCount": snapCount = try int()

@@ -74,7 +74,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
                 let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions,
                                       settings: ensemble.replicaSettings(config), peer: peer, now: now, metrics: metrics)
                 runtime = ServerRuntime(eventLoop: loop, config: config, environment: env, replica: replica, durableLog: log,
-                                        network: PeerNetwork(eventLoop: loop, settings: ensemble, tls: quorumTLS))
+                                        network: PeerNetwork(eventLoop: loop, settings: ensemble, tls: quorumTLS, auth: config.quorumAuth))
             } else {
                 let replica = Replica(serverSettings: config.serverSettings, tree: state.tree, sessions: state.sessions, now: now,
                                       metrics: metrics)

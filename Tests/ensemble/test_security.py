@@ -63,3 +63,55 @@ def test_a_member_with_another_cas_certificate_cannot_join(make_ensemble, client
     time.sleep(8)
     assert e.mode(stranger) not in ("leader", "follower", "observer"), e.describe()
     assert sorted(e.modes(others).values()) == ["follower", "leader"]
+
+
+QUORUM_JAAS = """QuorumServer {
+    org.apache.zookeeper.server.auth.DigestLoginModule required
+    user_member="%s";
+};
+QuorumLearner {
+    org.apache.zookeeper.server.auth.DigestLoginModule required
+    username="member"
+    password="%s";
+};
+"""
+SASL_LINES = ["quorum.auth.enableSasl=true", "quorum.auth.learnerRequireSasl=true", "quorum.auth.serverRequireSasl=true"]
+
+
+def jaas_file(d, name, password, server_password=None):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(QUORUM_JAAS % (server_password or password, password))
+    return path
+
+
+@pytest.mark.parametrize("with_tls", [False, True], ids=["sasl", "sasl+tls"])
+def test_quorum_sasl_elects_and_replicates(make_ensemble, clients, quorum_pki, tmp_path, with_tls):
+    jaas = jaas_file(str(tmp_path), "jaas.conf", "quorum-secret")
+    lines = SASL_LINES + (quorum_lines(quorum_pki["member"]) if with_tls else [])
+    e = make_ensemble(extra_cfg=lines, jvm_flags=["-Djava.security.auth.login.config=" + jaas])
+    n = len(e.servers)
+    assert sorted(e.modes().values()) == sorted(["leader"] + ["follower"] * (n - 1))
+    w = clients(e.servers[e.followers()[0]].hostport)
+    w.create("/authenticated-quorum", b"yes")
+    for sid in e.servers:
+        zk = clients(e.servers[sid].hostport)
+        zk.sync("/authenticated-quorum")
+        assert zk.get("/authenticated-quorum")[0] == b"yes", sid
+
+
+def test_a_member_with_a_wrong_quorum_password_cannot_join(make_ensemble, clients, tmp_path):
+    good = jaas_file(str(tmp_path), "jaas.conf", "quorum-secret")
+    # The outsider knows the others' server password entry but offers a wrong one as a learner.
+    bad = jaas_file(str(tmp_path), "bad-jaas.conf", "guessed", server_password="quorum-secret")
+    e = make_ensemble(start=False, extra_cfg=SASL_LINES, jvm_flags=["-Djava.security.auth.login.config=" + good])
+    outsider = max(e.servers)
+    others = [sid for sid in e.servers if sid != outsider]
+    flags = {sid: ["-Djava.security.auth.login.config=" + (bad if sid == outsider else good)] for sid in e.servers}
+    for sid in e.servers:
+        e.jvm_flags = flags[sid]
+        e.start(sid)
+    e.wait_serving(others, timeout=60)
+    clients(e.servers[others[0]].hostport).create("/members-only", b"x")
+    time.sleep(8)
+    assert e.mode(outsider) not in ("leader", "follower", "observer"), e.describe()

@@ -1,6 +1,8 @@
+import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import ZKSecurity
 import ZKTLS
 import ZKJute
 import ZKProtocol
@@ -22,6 +24,10 @@ final class PeerNetwork: @unchecked Sendable {
     let eventLoop: any EventLoop
     let settings: EnsembleSettings
     weak var delegate: (any PeerNetworkDelegate)?
+    /// The server's log: a failed quorum authentication is an operator's event, not a peer's.
+    var logger = Logger(label: "zkserver")
+
+    func logAuthFailure(_ message: String) { logger.error("\(message)") }
     private var listeners: [any Channel] = []
     private var electionChannels: [Int64: any Channel] = [:]
     private var electionDials: Set<Int64> = []
@@ -37,12 +43,30 @@ final class PeerNetwork: @unchecked Sendable {
 
     /// sslQuorum: TLS on every election and learner connection, both ways.
     let tls: ServerTLS.Quorum?
+    /// quorum.auth.*: SASL at the start of every election and learner connection.
+    let auth: QuorumAuthSettings
 
-    init(eventLoop: any EventLoop, settings: EnsembleSettings, tls: ServerTLS.Quorum? = nil) {
+    init(eventLoop: any EventLoop, settings: EnsembleSettings, tls: ServerTLS.Quorum? = nil, auth: QuorumAuthSettings = QuorumAuthSettings()) {
         self.eventLoop = eventLoop
         self.settings = settings
         self.tls = tls
+        self.auth = auth
     }
+
+    /// A new dialling exchange with this member's QuorumLearner credentials; nil when it dials without SASL.
+    func makeDialer() -> QuorumAuthDialer? {
+        guard auth.dialsWithSasl, let user = auth.learnerUser else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        return QuorumAuthDialer(user: user.name, password: user.password, cnonce: DigestMD5.makeNonce(using: &generator))
+    }
+
+    func makeAcceptor() -> QuorumAuthAcceptor {
+        var generator = SystemRandomNumberGenerator()
+        return QuorumAuthAcceptor(users: auth.serverUsers, nonce: DigestMD5.makeNonce(using: &generator))
+    }
+
+    /// How long a peer connection may take to authenticate before it is closed.
+    static let authTimeout = TimeAmount.seconds(10)
 
     /// The TLS handler that goes first on an accepted (server) or dialled (client) peer channel.
     private func addTLS(to channel: any Channel, dialling host: String?) throws {
@@ -64,7 +88,8 @@ final class PeerNetwork: @unchecked Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try addTLS(to: channel, dialling: nil)
-                    try channel.pipeline.syncOperations.addHandler(ElectionHandler(network: self, dialedPeer: nil))
+                    try channel.pipeline.syncOperations.addHandler(ElectionHandler(network: self, dialedPeer: nil, dialer: nil))
+                    if auth.acceptsSasl { closeUnlessAuthenticated(channel) }
                 }
             }
             .bind(host: me.host, port: me.electionPort).get()
@@ -75,7 +100,8 @@ final class PeerNetwork: @unchecked Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try addTLS(to: channel, dialling: nil)
-                    try channel.pipeline.syncOperations.addHandler(LearnerHandler(network: self, peer: nil))
+                    try channel.pipeline.syncOperations.addHandler(LearnerHandler(network: self, peer: nil, dialer: nil))
+                    if auth.acceptsSasl { closeUnlessAuthenticated(channel) }
                 }
             }
             .bind(host: me.host, port: me.quorumPort).get()
@@ -169,13 +195,14 @@ final class PeerNetwork: @unchecked Sendable {
         guard electionDials.insert(id).inserted else { return }
         let initial = ElectionInitialMessage(version: .v2, sid: settings.myId,
                                              addresses: ["\(settings.me.host):\(settings.me.electionPort)"])
+        let dialer = makeDialer()
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.seconds(2))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try addTLS(to: channel, dialling: peer.host)
-                    try channel.pipeline.syncOperations.addHandler(ElectionHandler(network: self, dialedPeer: id))
+                    try channel.pipeline.syncOperations.addHandler(ElectionHandler(network: self, dialedPeer: id, dialer: dialer))
                 }
             }
             .connect(host: peer.host, port: peer.electionPort)
@@ -185,9 +212,32 @@ final class PeerNetwork: @unchecked Sendable {
                 guard !stopped, electionChannels[id] == nil else { return channel.close(promise: nil) }
                 // Apache reads the address without readFully: the initial message must go in one write.
                 channel.writeAndFlush(ByteBuffer(bytes: initial.encodedBytes()), promise: nil)
+                if let dialer {
+                    // Quorum SASL first: the connection carries notifications once the exchange succeeds.
+                    channel.writeAndFlush(ByteBuffer(bytes: dialer.first.encodedBytes()), promise: nil)
+                    closeUnlessAuthenticated(channel)
+                    return
+                }
                 electionChannels[id] = channel
                 electionConnected(id, channel)
             }
+    }
+
+    /// A dialled election connection passed quorum SASL.
+    fileprivate func electionDialAuthenticated(_ id: Int64, channel: any Channel) {
+        guard !stopped, electionChannels[id] == nil else { return channel.close(promise: nil) }
+        electionChannels[id] = channel
+        electionConnected(id, channel)
+    }
+
+    /// Quorum SASL must finish in time; a peer that stops halfway loses the connection.
+    fileprivate func closeUnlessAuthenticated(_ channel: any Channel) {
+        channel.eventLoop.scheduleTask(in: Self.authTimeout) { [weak channel] in
+            guard let channel, channel.isActive else { return }
+            let authenticated = (try? channel.pipeline.syncOperations.handler(type: ElectionHandler.self))?.authenticated
+                ?? (try? channel.pipeline.syncOperations.handler(type: LearnerHandler.self))?.authenticated ?? true
+            if !authenticated { channel.close(promise: nil) }
+        }
     }
 
     /// An accepted election connection introduced itself. Apache's rule: the larger id keeps the connection
@@ -218,29 +268,41 @@ final class PeerNetwork: @unchecked Sendable {
     private func dialLeader(_ leader: Int64, first: QuorumPacket) {
         guard let peer = settings.members[leader] else { return }
         learnerDials[leader] = [first]
+        let dialer = makeDialer()
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.seconds(2))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try addTLS(to: channel, dialling: peer.host)
-                    try channel.pipeline.syncOperations.addHandler(LearnerHandler(network: self, peer: leader))
+                    try channel.pipeline.syncOperations.addHandler(LearnerHandler(network: self, peer: leader, dialer: dialer))
                 }
             }
             .connect(host: peer.host, port: peer.quorumPort)
             .whenComplete { [self] result in
-                let queued = learnerDials.removeValue(forKey: leader) ?? []
-                guard case .success(let channel) = result, !stopped, !queued.isEmpty else {
-                    if case .success(let channel) = result { channel.close(promise: nil) }
-                    delegate?.peerNetwork(lostLearnerConnection: leader)
+                if case .success(let channel) = result, let dialer, !stopped, learnerDials[leader] != nil {
+                    // Quorum SASL before FOLLOWERINFO: the queued packets wait for its end.
+                    channel.writeAndFlush(ByteBuffer(bytes: dialer.first.encodedBytes()), promise: nil)
+                    closeUnlessAuthenticated(channel)
                     return
                 }
-                learnerChannels[leader]?.close(promise: nil)
-                learnerChannels[leader] = channel
-                var buffer = channel.allocator.buffer(capacity: 256)
-                for packet in queued { packet.encode(into: &buffer) }
-                channel.writeAndFlush(buffer, promise: nil)
+                learnerDialReady(leader, result)
             }
+    }
+
+    /// The learner connection to `leader` is up (and authenticated, with quorum SASL): what waited goes.
+    fileprivate func learnerDialReady(_ leader: Int64, _ result: Result<any Channel, any Error>) {
+        let queued = learnerDials.removeValue(forKey: leader) ?? []
+        guard case .success(let channel) = result, !stopped, !queued.isEmpty else {
+            if case .success(let channel) = result { channel.close(promise: nil) }
+            delegate?.peerNetwork(lostLearnerConnection: leader)
+            return
+        }
+        learnerChannels[leader]?.close(promise: nil)
+        learnerChannels[leader] = channel
+        var buffer = channel.allocator.buffer(capacity: 256)
+        for packet in queued { packet.encode(into: &buffer) }
+        channel.writeAndFlush(buffer, promise: nil)
     }
 
     /// A learner introduced itself on the quorum port (FOLLOWERINFO/OBSERVERINFO with its id).
@@ -258,28 +320,122 @@ final class PeerNetwork: @unchecked Sendable {
     }
 }
 
+/// Quorum SASL on one peer connection, from either end: the handlers below run it before their traffic.
+private struct PeerAuth {
+    enum Phase {
+        /// Accepting, with quorum SASL on: waiting to see whether the first packet is an auth packet.
+        case peeking
+        case dialing(QuorumAuthDialer)
+        case accepting(QuorumAuthAcceptor)
+        case done
+    }
+    var phase: Phase
+
+    init(network: PeerNetwork, dialer: QuorumAuthDialer?, accepted: Bool) {
+        if let dialer { phase = .dialing(dialer) } else if accepted && network.auth.acceptsSasl { phase = .peeking } else { phase = .done }
+    }
+
+    var isDone: Bool { if case .done = phase { true } else { false } }
+
+    enum Outcome { case waiting, ready, failed }
+
+    /// Runs the exchange on what has arrived. `failed`: the caller closes the channel (not here: closing
+    /// runs channelInactive at once, which reads this state).
+    mutating func advance(_ buffer: inout ByteBuffer, network: PeerNetwork, channel: any Channel) throws -> Outcome {
+        while true {
+            switch phase {
+            case .done:
+                return .ready
+            case .peeking:
+                guard let isAuth = QuorumAuthPacket.isNext(in: buffer) else { return .waiting }
+                if isAuth {
+                    phase = .accepting(network.makeAcceptor())
+                } else if network.auth.serverRequireSasl {
+                    network.logAuthFailure("a peer connected without quorum SASL, which quorum.auth.serverRequireSasl requires")
+                    return .failed
+                } else {
+                    phase = .done
+                }
+            case .dialing(var dialer):
+                guard let packet = try QuorumAuthPacket.next(from: &buffer) else { return .waiting }
+                let step = dialer.received(packet)
+                phase = .dialing(dialer)
+                if !apply(step, channel: channel, network: network) { return .failed }
+            case .accepting(var acceptor):
+                guard let packet = try QuorumAuthPacket.next(from: &buffer) else { return .waiting }
+                let step = acceptor.received(packet)
+                phase = .accepting(acceptor)
+                if !apply(step, channel: channel, network: network) { return .failed }
+            }
+        }
+    }
+
+    /// Writes what the step says; false when the connection must close.
+    private mutating func apply(_ step: QuorumAuthStep, channel: any Channel, network: PeerNetwork) -> Bool {
+        switch step {
+        case .send(let packet):
+            channel.writeAndFlush(ByteBuffer(bytes: packet.encodedBytes()), promise: nil)
+            return true
+        case .done(let packet):
+            if let packet { channel.writeAndFlush(ByteBuffer(bytes: packet.encodedBytes()), promise: nil) }
+            phase = .done
+            return true
+        case .failed(let packet, let reason):
+            if let packet { channel.writeAndFlush(ByteBuffer(bytes: packet.encodedBytes()), promise: nil) }
+            // An accepting member that does not require SASL lets a failed learner through, as Apache's; the
+            // learner, told ERROR, closes anyway.
+            if case .accepting = phase, !network.auth.serverRequireSasl {
+                phase = .done
+                return true
+            }
+            network.logAuthFailure("quorum SASL failed with \(channel.remoteAddress.map { "\($0)" } ?? "a peer"): \(reason)")
+            return false
+        }
+    }
+}
+
 /// Reads an election connection: the initial message when we accepted it, then notification frames.
 private final class ElectionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     let network: PeerNetwork
     var peer: Int64?
+    let dialed: Bool
+    /// The sid of an accepted connection's initial message, while quorum SASL runs.
+    var announced: Int64?
+    var auth: PeerAuth
     var buffer = ByteBuffer()
 
-    init(network: PeerNetwork, dialedPeer: Int64?) {
+    init(network: PeerNetwork, dialedPeer: Int64?, dialer: QuorumAuthDialer?) {
         self.network = network
         self.peer = dialedPeer
+        dialed = dialedPeer != nil
+        auth = PeerAuth(network: network, dialer: dialer, accepted: dialedPeer == nil)
     }
+
+    var authenticated: Bool { auth.isDone }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         buffer.writeBuffer(&incoming)
         do {
-            if peer == nil {
+            if !dialed && announced == nil {
                 guard let initial = try ElectionInitialMessage.decode(from: &buffer) else { return }
-                guard network.electionPeerIdentified(initial.sid, channel: context.channel) else {
+                announced = initial.sid
+            }
+            if !auth.isDone {
+                // Apache authenticates an accepted connection before it compares ids, and a dialled one
+                // before it sends a notification.
+                switch try auth.advance(&buffer, network: network, channel: context.channel) {
+                case .waiting: return
+                case .failed: return context.close(promise: nil)
+                case .ready: if dialed, let peer { network.electionDialAuthenticated(peer, channel: context.channel) }
+                }
+            }
+            if peer == nil, let sid = announced {
+                guard network.electionPeerIdentified(sid, channel: context.channel) else {
                     return context.close(promise: nil)
                 }
-                peer = initial.sid
+                peer = sid
             }
             while let peer, let message = try ElectionFraming.nextMessage(from: &buffer) {
                 if let notification = try PeerWire.notification(message) {
@@ -294,7 +450,7 @@ private final class ElectionHandler: ChannelInboundHandler, @unchecked Sendable 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        network.electionChannelClosed(peer, channel: context.channel)
+        network.electionChannelClosed(dialed || authenticated ? peer : nil, channel: context.channel)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -311,18 +467,29 @@ private final class LearnerHandler: ChannelInboundHandler, @unchecked Sendable {
     var peer: Int64?
     let acceptedFromLearner: Bool
     let decoder = QuorumPacketDecoder(extraMaxBuffer: 1 << 30)
+    var auth: PeerAuth
     var buffer = ByteBuffer()
 
-    init(network: PeerNetwork, peer: Int64?) {
+    init(network: PeerNetwork, peer: Int64?, dialer: QuorumAuthDialer?) {
         self.network = network
         self.peer = peer
         acceptedFromLearner = peer == nil
+        auth = PeerAuth(network: network, dialer: dialer, accepted: peer == nil)
     }
+
+    var authenticated: Bool { auth.isDone }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         buffer.writeBuffer(&incoming)
         do {
+            if !auth.isDone {
+                switch try auth.advance(&buffer, network: network, channel: context.channel) {
+                case .waiting: return
+                case .failed: return context.close(promise: nil)
+                case .ready: if !acceptedFromLearner, let peer { network.learnerDialReady(peer, .success(context.channel)) }
+                }
+            }
             while let packet = try decoder.nextPacket(from: &buffer) {
                 if peer == nil {
                     let type = ZKProtocol.QuorumPacketType(rawValue: packet.type)
@@ -342,6 +509,9 @@ private final class LearnerHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // A dial to the leader that failed its quorum SASL was never registered: what waited for it is
+        // dropped and Zab is told the leader is unreachable, so that the next attempt dials again.
+        if !acceptedFromLearner, !auth.isDone, let peer { return network.learnerDialReady(peer, .failure(ChannelError.ioOnClosedChannel)) }
         network.learnerChannelClosed(peer, channel: context.channel)
     }
 
