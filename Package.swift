@@ -75,6 +75,9 @@ let package = Package(
                                                            .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: serverStrict),
         .executableTarget(name: "zkbench", dependencies: ["ZKClient", "ZKProtocol", "ZKStorage", "ZKDataTree", nioCore, nioPosix,
                                                           .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        // The decoders under libFuzzer (scripts/fuzz.sh builds it with -sanitize=fuzzer -DFUZZING); a normal
+        // build replays the kept inputs of Tests/Fuzz.
+        .executableTarget(name: "zkfuzz", dependencies: ["ZKProtocol", "ZKJute", "ZKSecurity", "ZKStorage", nioCore], swiftSettings: strict),
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", providers: [.apt(["libedit-dev"])]),
         .executableTarget(name: "zkcli", dependencies: ["ZKShell", "ZKClient", "ZKProtocol", "CLibEdit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         // Helpers every test target shares: loopback ports, temporary directories, hex.

@@ -14,6 +14,9 @@ status=0
 echo "== swift test"
 swift test --skip-build || status=1
 
+echo "== fuzzing regressions: every kept input (Tests/Fuzz) through its decoder"
+.build/debug/zkfuzz Tests/Fuzz || status=1
+
 export ZKSERVER_BIN="$ROOT/.build/debug/zkserver"
 echo "== ZKClient as a dependency by version of another package"
 timeout 900 scripts/check-client-package.sh || status=1
@@ -36,5 +39,10 @@ timeout 900 .venv/bin/pytest Tests/ensemble -q -rs -p no:cacheprovider --impl ap
 echo "== kazoo 2.11.0's own test suite against a 3-server zkserver ensemble"
 timeout 1500 scripts/kazoo-suite.sh zkserver 3 -- \
   -k "not TestReconfig" || status=1
+
+# A bounded libFuzzer run (its own build in .build-fuzz, then 5 s per decoder); scripts/fuzz.sh says how
+# to run longer and what to do with a crash.
+echo "== fuzzing: libFuzzer on each decoder"
+timeout 900 scripts/fuzz.sh 5 || status=1
 
 exit $status

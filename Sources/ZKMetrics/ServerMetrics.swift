@@ -33,6 +33,7 @@ public final class ServerMetrics: Sendable {
     public let connectionRequestCount: Counter
     public let connectionRevalidateCount: Counter
     public let connectionRejected: Counter
+    public let connectionTokenDeficit: Recorder
     public let connectionDropCount: Counter
     public let staleSessionsExpired: Counter
     public let sessionlessConnectionsExpired: Counter
@@ -88,6 +89,7 @@ public final class ServerMetrics: Sendable {
         connectionRequestCount = counter("connection_request_count")
         connectionRevalidateCount = counter("connection_revalidate_count")
         connectionRejected = counter("connection_rejected")
+        connectionTokenDeficit = recorder("connection_token_deficit")
         connectionDropCount = counter("connection_drop_count")
         staleSessionsExpired = counter("stale_sessions_expired")
         sessionlessConnectionsExpired = counter("sessionless_connections_expired")

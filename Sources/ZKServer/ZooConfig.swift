@@ -38,6 +38,7 @@ public struct ZooConfig: Sendable {
     public var containerCheckIntervalMs: Int64 = 60_000
     public var sessionlessConnectionTimeoutMs: Int64 = 10_000
     public var outstandingLimit = 1000
+    public var connectionThrottle = ConnectionThrottle.Settings()
     /// secureClientPort and the ssl.* keys.
     public var tls = ClientTLSConfig()
     /// sslQuorum with the ssl.quorum.* keys: TLS on the election and quorum ports.
@@ -81,7 +82,7 @@ public struct ZooConfig: Sendable {
     public init() {}
 
     /// Keys read as the `zookeeper.<key>` system properties they become (AuthConfig).
-    static let authKeys = ["authProvider.", "enforce.auth.", "sessionRequireClientSASLAuth", "allowSaslFailedClients",
+    static let authKeys = ["connection_throttle_", "authProvider.", "enforce.auth.", "sessionRequireClientSASLAuth", "allowSaslFailedClients",
                            "superUser", "letAnySaslUserDoX", "sasl.serverconfig", "SASLAuthenticationProvider.",
                            "X509AuthenticationProvider."]
 
@@ -163,6 +164,9 @@ public struct ZooConfig: Sendable {
         if let scheme = config.tls.authProvider { authProperties["zookeeper.ssl.authProvider"] = scheme }
         let (auth, authProblems) = AuthConfig.resolve(authProperties, securePort: config.tls.secureClientPort != nil)
         config.auth = auth
+        for (key, message) in config.readConnectionThrottle(authProperties) {
+            problems.append(ParseError(file: path, line: 0, key: key, message: message))
+        }
         for (key, message) in authProblems { problems.append(ParseError(file: path, line: 0, key: key, message: message)) }
         if config.dataDir.isEmpty {
             problems.append(ParseError(file: path, line: 0, key: "dataDir", message: "dataDir is not set"))
@@ -181,6 +185,23 @@ public struct ZooConfig: Sendable {
         if config.dataLogDir.isEmpty { config.dataLogDir = config.dataDir }
         if config.readOnlyModeEnabled { config.fourLetterWhitelist.insert("isro") }
         return (config, problems)
+    }
+
+    /// zookeeper.connection_throttle_* (BlueThrottle's properties), as zoo.cfg keys or -D properties.
+    mutating func readConnectionThrottle(_ properties: [String: String]) -> [(String, String)] {
+        var problems: [(String, String)] = []
+        func number<T: LosslessStringConvertible>(_ name: String, _ assign: (T) -> Void) {
+            guard let text = properties["zookeeper.connection_throttle_" + name] else { return }
+            if let v = T(String(text.trimmingBlanks())) { assign(v) } else { problems.append(("connection_throttle_" + name, "'\(text)' is not a number")) }
+        }
+        number("tokens") { (v: Int) in connectionThrottle.maxTokens = max(0, v) }
+        number("fill_time") { (v: Int64) in connectionThrottle.fillTime = max(1, v) }
+        number("fill_count") { (v: Int) in connectionThrottle.fillCount = max(0, v) }
+        number("freeze_time") { (v: Int64) in connectionThrottle.freezeTime = v }
+        number("drop_increase") { (v: Double) in connectionThrottle.dropIncrease = v }
+        number("drop_decrease") { (v: Double) in connectionThrottle.dropDecrease = v }
+        number("decrease_ratio") { (v: Double) in connectionThrottle.decreasePoint = v }
+        return problems
     }
 
     /// Apache's QuorumPeerConfig checks of the quorum.auth.* keys, then the JAAS sections they name.
@@ -339,6 +360,7 @@ public struct ZooConfig: Sendable {
         s.allowSaslFailedClients = auth.allowSaslFailedClients
         s.enforcedAuthSchemes = auth.enforcedSchemes
         s.x509SuperUser = auth.x509SuperUser
+        s.connectionThrottle = connectionThrottle
         s.containerCheckIntervalMs = containerCheckIntervalMs
         s.sessionlessConnectionTimeoutMs = sessionlessConnectionTimeoutMs
         s.outstandingLimit = outstandingLimit

@@ -202,7 +202,7 @@ extension ServerCore {
         integer("local_sessions", 0)
         integer("open_file_descriptor_count", env.openFileDescriptors)
         integer("max_file_descriptor_count", env.maxFileDescriptors)
-        samples.append(MetricSample("connection_drop_probability", .gauge(0)))
+        samples.append(MetricSample("connection_drop_probability", .gauge(throttle.drop)))
         // TLS and its handshakes arrive with secureClientPort; until then these stay 0, as on Apache without it.
         integer("outstanding_tls_handshake", 0)
         integer("auth_failed_count", stats.authFailedCount)

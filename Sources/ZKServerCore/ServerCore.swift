@@ -40,6 +40,10 @@ public final class ServerCore {
     var throttled: Set<ConnectionID> = []
     /// SASL exchanges under way or done, per connection (one per connection, as Apache's).
     var saslExchanges: [ConnectionID: DigestMD5Server] = [:]
+    /// zookeeper.connection_throttle_*: a token per new session request.
+    public internal(set) var throttle: ConnectionThrottle
+    /// Draws in [0, 1) for the throttle's random early drop; tests replace it.
+    public var randomUnit: () -> Double = { Double.random(in: 0..<1) }
     /// Server nonces for DIGEST-MD5 challenges; tests replace it to replay recorded exchanges.
     public var nonceSource: () -> String = {
         var generator = SystemRandomNumberGenerator()
@@ -65,6 +69,7 @@ public final class ServerCore {
         self.settings = settings
         self.metrics = metrics
         preparer = RequestPreparer(providers: settings.authProviders)
+        throttle = ConnectionThrottle(settings.connectionThrottle, now: now.monotonicMillis)
         self.tree = tree
         self.output = output
         self.startedAt = now
@@ -124,6 +129,13 @@ public final class ServerCore {
         guard var connection = connections[id], !connection.handshakeDone, role.isServing else { return closeConnection(id) }
         connection.packetsReceived += 1
         stats.packetsReceived += 1
+        // Apache's BlueThrottle, before anything else about the request.
+        guard throttle.admit(now: now.monotonicMillis, random: randomUnit()) else {
+            connections[id] = connection
+            metrics.connectionRejected.increment()
+            return closeConnection(id)
+        }
+        metrics.connectionTokenDeficit.record(throttle.deficit)
         metrics.connectionRequestCount.increment()
         if request.sessionId != 0 { metrics.connectionRevalidateCount.increment() }
         let mirrorsReadOnly = request.readOnly != nil

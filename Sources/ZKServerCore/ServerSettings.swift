@@ -21,6 +21,8 @@ public struct ServerSettings: Sendable {
     /// enforce.auth.enabled with enforce.auth.schemes (or sessionRequireClientSASLAuth, which means
     /// "sasl"): a request from a connection with no id of these schemes closes it. Empty = not enforced.
     public var enforcedAuthSchemes: Set<String> = []
+    /// zookeeper.connection_throttle_*: Apache's token bucket for session requests (off unless tokens > 0).
+    public var connectionThrottle = ConnectionThrottle.Settings()
     public var containerCheckIntervalMs: Int64 = 60_000
     /// Containers that never had a child are deleted after this long; 0 = never (Apache's default).
     public var containerMaxNeverUsedIntervalMs: Int64 = 0
