@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "ZKMetricsTests", dependencies: ["ZKMetrics", coreMetrics], swiftSettings: strict),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore", "ZKSecurity", "ZKMetrics", "ZKDataTree", "ZKProtocol", "ZKJute", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer", "ZKTLS", logging, "ZKClient", "ZKServerCore", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore, nioPosix, nioEmbedded], swiftSettings: strict),
-        .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", nioCore, nioEmbedded], swiftSettings: strict),
+        .testTarget(name: "ZKClientTests", dependencies: ["ZKClient", "ZKProtocol", "ZKJute", "ZKSecurity", nioCore, nioEmbedded], swiftSettings: strict),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKTestSupport", nioCore], swiftSettings: strict),
         .testTarget(name: "ZKShellTests", dependencies: ["ZKShell", "ZKClient", "ZKTestSupport"], swiftSettings: strict),
         .testTarget(name: "ZKReplicaTests", dependencies: ["ZKReplica", "ZKServerCore", "ZKZab", "ZKStorage", "ZKDataTree", "ZKProtocol", "ZKJute", "ZKSimulation", nioCore], swiftSettings: strict),
