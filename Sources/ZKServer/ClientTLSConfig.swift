@@ -102,15 +102,7 @@ public struct ClientTLSConfig: Sendable, Equatable {
         if keyStore == nil || keyStore!.location.isEmpty {
             found.append("secureClientPort is set but ssl.keyStore.location is not: the server has no certificate to offer")
         }
-        for store in [keyStore, trustStore].compactMap({ $0 }) where !store.location.isEmpty {
-            if StoreType.of(store.type, path: store.location) == nil {
-                found.append("cannot tell the type of \(store.location): give ssl.keyStore.type or ssl.trustStore.type (JKS, PKCS12 or PEM)")
-            }
-        }
-        for name in protocols where !["TLSv1.2", "TLSv1.3"].contains(name) {
-            found.append("TLS protocol \(name) is not offered (TLSv1.2 and TLSv1.3 are)")
-        }
-        return found
+        return found + storeAndProtocolProblems(keys: "ssl")
     }
 
     /// What sslQuorum=true lacks: each member shows its certificate and checks the others' by its trust store.
@@ -118,9 +110,14 @@ public struct ClientTLSConfig: Sendable, Equatable {
         var found: [String] = []
         if keyStore == nil || keyStore!.location.isEmpty { found.append("sslQuorum=true needs ssl.quorum.keyStore.location") }
         if trustStore == nil || trustStore!.location.isEmpty { found.append("sslQuorum=true needs ssl.quorum.trustStore.location") }
+        return found + storeAndProtocolProblems(keys: "ssl.quorum")
+    }
+
+    private func storeAndProtocolProblems(keys prefix: String) -> [String] {
+        var found: [String] = []
         for store in [keyStore, trustStore].compactMap({ $0 }) where !store.location.isEmpty {
             if StoreType.of(store.type, path: store.location) == nil {
-                found.append("cannot tell the type of \(store.location): give ssl.quorum.keyStore.type or ssl.quorum.trustStore.type (JKS, PKCS12 or PEM)")
+                found.append("cannot tell the type of \(store.location): give \(prefix).keyStore.type or \(prefix).trustStore.type (JKS, PKCS12 or PEM)")
             }
         }
         for name in protocols where !["TLSv1.2", "TLSv1.3"].contains(name) {

@@ -152,6 +152,36 @@ def servers():
         s.close()
 
 
+@pytest.fixture
+def fresh_server(servers, tmp_path):
+    """start(impl, lines=(), flags=()) -> the client port of a new server (Apache or zkserver) of its own,
+    with these extra zoo.cfg lines and -D flags; each is stopped at the end of the test."""
+    started = []
+
+    def start(impl, lines=(), flags=()):
+        port = free_port()
+        d = str(tmp_path / ("%s-%d" % (impl, len(started))))
+        if impl == "apache":
+            env = dict(os.environ, ZK_JVM_FLAGS=" ".join(flags))
+            subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)] + list(lines),
+                           check=True, stdout=subprocess.DEVNULL, timeout=90, env=env)
+            started.append(lambda: subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d], stdout=subprocess.DEVNULL))
+        else:
+            if not servers.have_zkserver():
+                pytest.skip("zkserver not built")
+            cfg = write_cfg(d, port, lines)
+            log = open(os.path.join(d, "zkserver.log"), "w")
+            proc = subprocess.Popen([servers.zkserver_bin] + list(flags) + [cfg], stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
+            started.append(lambda: (proc.terminate(), proc.wait(10)))
+            assert wait_listening(port, 20, proc=proc), open(os.path.join(d, "zkserver.log")).read()[-2000:]
+        return port
+
+    yield start
+    for stop in started:
+        stop()
+
+
 @pytest.fixture(scope="session")
 def java_scenarios():
     """Compiles java/CompatScenarios.java once per session; yields the java command prefix

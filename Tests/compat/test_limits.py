@@ -1,42 +1,9 @@
 """Limits on what one client may ask of the server, side by side with Apache 3.8.0 from the same zoo.cfg:
-the connection throttle (connection_throttle_*, Apache's BlueThrottle) and jute.maxbuffer on replies."""
-import os
+the connection throttle (connection_throttle_*, Apache's BlueThrottle)."""
 import socket
 import struct
-import subprocess
 
 import pytest
-
-from compat_util import free_port, wait_listening
-from conftest import ROOT, write_cfg
-
-
-@pytest.fixture
-def server_with(servers, tmp_path):
-    """start(impl, lines, flags) -> port of a fresh server with these zoo.cfg lines and -D flags."""
-    started = []
-
-    def start(impl, lines=(), flags=()):
-        port = free_port()
-        d = str(tmp_path / ("%s-%d" % (impl, len(started))))
-        if impl == "apache":
-            env = dict(os.environ, ZK_JVM_FLAGS=" ".join(flags))
-            subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)] + list(lines),
-                           check=True, stdout=subprocess.DEVNULL, timeout=90, env=env)
-            started.append(lambda: subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d], stdout=subprocess.DEVNULL))
-        else:
-            if not servers.have_zkserver():
-                pytest.skip("zkserver not built")
-            cfg = write_cfg(d, port, lines)
-            log = open(os.path.join(d, "zkserver.log"), "w")
-            proc = subprocess.Popen([servers.zkserver_bin] + list(flags) + [cfg], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            started.append(lambda: (proc.terminate(), proc.wait(10)))
-            assert wait_listening(port, 20, proc=proc)
-        return port
-
-    yield start
-    for stop in started:
-        stop()
 
 
 def session(port):
@@ -69,9 +36,9 @@ IMPLS = pytest.mark.parametrize("impl", ["apache", "zkserver"])
 
 
 @IMPLS
-def test_the_connection_throttle_refuses_sessions_past_its_tokens(server_with, impl):
+def test_the_connection_throttle_refuses_sessions_past_its_tokens(fresh_server, impl):
     # Five tokens, one more every 100 s: the sixth session request in a row is refused.
-    port = server_with(impl, ["connection_throttle_tokens=5", "connection_throttle_fill_time=100000"])
+    port = fresh_server(impl, ["connection_throttle_tokens=5", "connection_throttle_fill_time=100000"])
     socks = [session(port) for _ in range(8)]
     assert [s is not None for s in socks] == [True] * 5 + [False] * 3
     mntr = dict(line.split("\t", 1) for line in four_letter(port, "mntr").splitlines() if "\t" in line)

@@ -13,8 +13,7 @@ from kazoo.client import KazooClient
 from kazoo.exceptions import AuthFailedError, NoAuthError
 from kazoo.security import make_acl
 
-from compat_util import free_port, wait_listening
-from conftest import ROOT, write_cfg
+from conftest import ROOT
 
 JAAS = """Server {
     org.apache.zookeeper.server.auth.DigestLoginModule required
@@ -31,35 +30,15 @@ PROVIDER = "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationPr
 
 
 @pytest.fixture
-def sasl_server(servers, tmp_path):
+def sasl_server(fresh_server, tmp_path):
     """start(impl, extra zoo.cfg lines, extra -D flags) -> the client port of a fresh server with the JAAS file."""
-    started = []
     jaas = tmp_path / "jaas.conf"
     jaas.write_text(JAAS)
 
     def start(impl, lines=(), flags=()):
-        port = free_port()
-        d = str(tmp_path / ("%s-%d" % (impl, len(started))))
-        flags = ["-Djava.security.auth.login.config=%s" % jaas] + list(flags)
-        lines = [PROVIDER] + list(lines)
-        if impl == "apache":
-            env = dict(os.environ, ZK_JVM_FLAGS=" ".join(flags))
-            subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)] + lines,
-                           check=True, stdout=subprocess.DEVNULL, timeout=90, env=env)
-            started.append(lambda: subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d], stdout=subprocess.DEVNULL))
-        else:
-            if not servers.have_zkserver():
-                pytest.skip("zkserver not built")
-            cfg = write_cfg(d, port, lines)
-            log = open(os.path.join(d, "zkserver.log"), "w")
-            proc = subprocess.Popen([servers.zkserver_bin] + flags + [cfg], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            started.append(lambda: (proc.terminate(), proc.wait(10)))
-            assert wait_listening(port, 20, proc=proc), open(os.path.join(d, "zkserver.log")).read()[-2000:]
-        return port
+        return fresh_server(impl, [PROVIDER] + list(lines), ["-Djava.security.auth.login.config=%s" % jaas] + list(flags))
 
-    yield start
-    for stop in started:
-        stop()
+    return start
 
 
 def kazoo(port, user="jaasuser", password="jaas_password", **kw):

@@ -36,35 +36,20 @@ def tls_lines(pki, kind, client_auth=None):
 
 
 @pytest.fixture
-def secure_server(servers, tmp_path, request):
-    """start(impl, kind, client_auth=None) -> (plain port, secure port) of a fresh server."""
-    started = []
+def secure_server(fresh_server, pki):
+    """start(impl, kind, client_auth=None, unified=False, extra=()) -> (plain port, secure port) of a fresh server."""
 
     def start(impl, kind, client_auth=None, unified=False, extra=()):
-        port, secure = free_port(), free_port()
+        secure = free_port()
         lines = (["client.portUnification=true"] if unified else ["secureClientPort=%d" % secure, "secureClientPortAddress=127.0.0.1"]) + [
-                 "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"] + tls_lines(request.getfixturevalue("pki"), kind, client_auth) + list(extra)
-        d = str(tmp_path / ("%s-%s" % (impl, kind)))
-        if impl == "apache":
-            subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "start", d, str(port)] + lines,
-                           check=True, stdout=subprocess.DEVNULL, timeout=90)
-            started.append(lambda: subprocess.run([os.path.join(ROOT, "scripts", "apache-zk.sh"), "stop", d], stdout=subprocess.DEVNULL))
-        else:
-            if not servers.have_zkserver():
-                pytest.skip("zkserver not built")
-            cfg = write_cfg(d, port, lines)
-            log = open(os.path.join(d, "zkserver.log"), "w")
-            proc = subprocess.Popen([servers.zkserver_bin, cfg], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            started.append(lambda: (proc.terminate(), proc.wait(10)))
-            assert wait_listening(port, 20, proc=proc), open(os.path.join(d, "zkserver.log")).read()[-2000:]
+                 "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"] + tls_lines(pki, kind, client_auth) + list(extra)
+        port = fresh_server(impl, lines)
         if unified:
             return port, port
         assert wait_listening(secure, 20)
         return port, secure
 
-    yield start
-    for stop in started:
-        stop()
+    return start
 
 
 def kazoo(pki, port, cert="client"):
