@@ -40,9 +40,9 @@ echo "== kazoo 2.11.0's own test suite against a 3-server zkserver ensemble"
 timeout 1500 scripts/kazoo-suite.sh zkserver 3 -- \
   -k "not TestReconfig" || status=1
 
-# A bounded libFuzzer run (its own build in .build-fuzz, then 5 s per decoder); scripts/fuzz.sh says how
-# to run longer and what to do with a crash.
+# A bounded libFuzzer run (its own debug build in .build-fuzz, then 5 s per decoder); scripts/fuzz.sh says
+# how to run longer and what to do with a crash.
 echo "== fuzzing: libFuzzer on each decoder"
-timeout 900 scripts/fuzz.sh 5 || status=1
+FUZZ_CONFIG=debug timeout 900 scripts/fuzz.sh 5 || status=1
 
 exit $status
