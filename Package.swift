@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Strict settings applied to every target in one place. The client library and what it imports
-// (ZKClient, ZKProtocol, ZKJute) carry no unsafeFlags: SwiftPM refuses them in a package that is
+// (ZKClient, ZKProtocol, ZKJute, ZKSecurity, ZKTLS) carry no unsafeFlags: SwiftPM refuses them in a package that is
 // depended on by version.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),

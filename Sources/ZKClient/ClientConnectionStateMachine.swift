@@ -252,10 +252,9 @@ struct ClientConnectionStateMachine {
         lastSend = now; lastReceive = now
         if let sasl = configuration.sasl {
             state = .authenticating(since: now)
-            var client = DigestMD5Client(username: sasl.username, password: sasl.password, cnonce: saslCnonce)
-            let first = client.initialResponse
+            let client = DigestMD5Client(username: sasl.username, password: sasl.password, cnonce: saslCnonce)
             saslClient = client
-            return .send(sendSASL(first))
+            return .send(sendSASL(client.initialResponse))
         }
         return sessionUsable()
     }
@@ -280,7 +279,6 @@ struct ClientConnectionStateMachine {
         } catch {
             return terminate(.authFailed, error: .authFailed)
         }
-        saslClient = nil
         return sessionUsable()
     }
 

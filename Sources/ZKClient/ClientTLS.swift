@@ -35,16 +35,14 @@ public struct ClientTLS: Sendable, Hashable {
     /// The context every connection of a client shares; throws naming the file that cannot be used.
     func makeContext() throws -> NIOSSLContext {
         var tls = TLSConfiguration.makeClientConfiguration()
-        switch identity {
-        case .none: break
-        case .pem(let certificate, let key):
-            let (chain, privateKey) = try KeyStores.identity(certificatePEM: certificate, keyPEM: key)
-            tls.certificateChain = chain.map { .certificate($0) }
-            tls.privateKey = .privateKey(privateKey)
-        case .keyStore(let store):
-            let (chain, privateKey) = try KeyStores.identity(store, role: "zookeeper.ssl.keyStore")
-            tls.certificateChain = chain.map { .certificate($0) }
-            tls.privateKey = .privateKey(privateKey)
+        let shown: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)? = switch identity {
+        case .none: nil
+        case .pem(let certificate, let key): try KeyStores.identity(certificatePEM: certificate, keyPEM: key)
+        case .keyStore(let store): try KeyStores.identity(store, role: "zookeeper.ssl.keyStore")
+        }
+        if let shown {
+            tls.certificateChain = shown.chain.map { .certificate($0) }
+            tls.privateKey = .privateKey(shown.key)
         }
         switch trust {
         case .system: break

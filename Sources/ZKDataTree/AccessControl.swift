@@ -39,7 +39,7 @@ public enum AccessControl {
     }
 
     /// Whether any of `authIds` grants `perm` on a node with `acl`. A "super" id passes everything.
-    public static func check(_ acl: [ACL], _ perm: Perms, authIds: [Id], providers: AuthProviders = AuthProviders()) -> Bool {
+    public static func check(_ acl: [ACL], _ perm: Perms, authIds: [Id], providers: AuthProviders) -> Bool {
         if acl.isEmpty { return true }
         if authIds.contains(where: { $0.scheme == "super" }) { return true }
         for entry in acl where entry.perms.rawValue & perm.rawValue != 0 {
@@ -81,7 +81,7 @@ public enum AccessControl {
 
     /// Validates an ACL list and expands "auth" entries to the caller's authenticated ids; nil means
     /// InvalidACL. Duplicates are dropped, order kept.
-    public static func fixup(_ acl: [ACL], authIds: [Id], providers: AuthProviders = AuthProviders()) -> [ACL]? {
+    public static func fixup(_ acl: [ACL], authIds: [Id], providers: AuthProviders) -> [ACL]? {
         guard !acl.isEmpty else { return nil }
         // A set, not a scan: one request may carry tens of thousands of entries.
         var seen = Set<ACL>(minimumCapacity: acl.count)

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Crypto
 
 /// SASL DIGEST-MD5 (RFC 2831) as ZooKeeper uses it: authentication only (qop=auth), service
@@ -65,15 +70,15 @@ public enum DigestMD5 {
 
     static func md5(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.MD5.hash(data: bytes)) }
 
-    /// The response value (A2 = "AUTHENTICATE:uri") or rspauth (A2 = ":uri") for qop=auth.
-    static func responseValue(username: String, realm: String, password: String, nonce: String, cnonce: String,
-                              nc: String, authzid: String?, digestURI: String, forServer: Bool) -> String {
+    /// The client's response value (A2 = "AUTHENTICATE:uri") and the server's rspauth (A2 = ":uri") for qop=auth.
+    static func digests(username: String, realm: String, password: String, nonce: String, cnonce: String,
+                        nc: String, authzid: String?, digestURI: String) -> (response: String, rspauth: String) {
         let secret = md5(Array("\(username):\(realm):\(password)".utf8))
         var a1 = secret + Array(":\(nonce):\(cnonce)".utf8)
         if let authzid { a1 += Array(":\(authzid)".utf8) }
-        let a2 = (forServer ? ":" : "AUTHENTICATE:") + digestURI
-        let kd = "\(hex(md5(a1))):\(nonce):\(nc):\(cnonce):auth:\(hex(md5(Array(a2.utf8))))"
-        return hex(md5(Array(kd.utf8)))
+        let ha1 = hex(md5(a1))
+        func kd(_ a2: String) -> String { hex(md5(Array("\(ha1):\(nonce):\(nc):\(cnonce):auth:\(hex(md5(Array(a2.utf8))))".utf8))) }
+        return (kd("AUTHENTICATE:" + digestURI), kd(":" + digestURI))
     }
 
     /// A nonce as the JDK's server makes one: 30 random bytes in base64, 40 characters without padding.
@@ -81,22 +86,7 @@ public enum DigestMD5 {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         for _ in 0..<4 { withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) } }
-        return base64(Array(bytes.prefix(30)))
-    }
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var s = ""
-        var i = 0
-        while i < bytes.count {
-            let n = min(3, bytes.count - i)
-            var v = UInt32(bytes[i]) << 16
-            if n > 1 { v |= UInt32(bytes[i + 1]) << 8 }
-            if n > 2 { v |= UInt32(bytes[i + 2]) }
-            for k in 0..<4 { s.append(k <= n ? table[Int((v >> (18 - 6 * UInt32(k))) & 0x3F)] : "=") }
-            i += 3
-        }
-        return s
+        return Data(bytes.prefix(30)).base64EncodedString()
     }
 }
 
@@ -176,12 +166,10 @@ public struct DigestMD5Server: Sendable {
         let response = try required("response", "response")
         guard let password = passwordOf(username) else { throw Failure("cannot acquire password for \(username) in realm : \(realm)") }
         let authzid = d["authzid"]
-        let expected = DigestMD5.responseValue(username: username, realm: clientRealm, password: password, nonce: nonce, cnonce: cnonce,
-                                               nc: nc, authzid: authzid, digestURI: uri, forServer: false)
-        guard response == expected else { throw Failure("digest response format violation. Mismatched response.") }
-        let rspauth = DigestMD5.responseValue(username: username, realm: clientRealm, password: password, nonce: nonce, cnonce: cnonce,
-                                              nc: nc, authzid: authzid, digestURI: uri, forServer: true)
-        return (username, rspauth)
+        let expected = DigestMD5.digests(username: username, realm: clientRealm, password: password, nonce: nonce, cnonce: cnonce,
+                                         nc: nc, authzid: authzid, digestURI: uri)
+        guard response == expected.response else { throw Failure("digest response format violation. Mismatched response.") }
+        return (username, expected.rspauth)
     }
 }
 
@@ -226,10 +214,9 @@ public struct DigestMD5Client: Sendable {
         guard let realm = d["realm"] else { throw Failure(message: "DIGEST-MD5: the server's challenge has no realm") }
         let nc = "00000001"
         let uri = digestURI
-        let response = DigestMD5.responseValue(username: username, realm: realm, password: password, nonce: nonce, cnonce: cnonce,
-                                               nc: nc, authzid: authzid, digestURI: uri, forServer: false)
-        expectedRspauth = DigestMD5.responseValue(username: username, realm: realm, password: password, nonce: nonce, cnonce: cnonce,
-                                                  nc: nc, authzid: authzid, digestURI: uri, forServer: true)
+        let (response, rspauth) = DigestMD5.digests(username: username, realm: realm, password: password, nonce: nonce, cnonce: cnonce,
+                                                    nc: nc, authzid: authzid, digestURI: uri)
+        expectedRspauth = rspauth
         // The JDK client's order of directives.
         var text = "charset=utf-8,username=\(DigestMD5.quote(username)),realm=\(DigestMD5.quote(realm)),nonce=\(DigestMD5.quote(nonce)),"
             + "nc=\(nc),cnonce=\(DigestMD5.quote(cnonce)),digest-uri=\(DigestMD5.quote(uri)),maxbuf=65536,response=\(response),qop=auth"

@@ -45,7 +45,7 @@ public struct JAASConfig: Sendable, Equatable {
 
     public static func parse(_ text: String) throws(ParseError) -> JAASConfig {
         var tokenizer = Tokenizer(text)
-        var tokens = try tokenizer.tokens()
+        let tokens = try tokenizer.tokens()
         var config = JAASConfig()
         var i = 0
         func next() -> Token? { defer { i += 1 }; return i < tokens.count ? tokens[i] : nil }
@@ -83,7 +83,6 @@ public struct JAASConfig: Sendable, Equatable {
             try expect(";", after: "the '}' closing section \(name)", line: nameToken.line)
             config.sections[name, default: []].append(contentsOf: modules)
         }
-        tokens.removeAll()
         return config
     }
 

@@ -20,8 +20,6 @@ public struct AuthConfig: Sendable, Equatable {
                                        "org.apache.zookeeper.server.auth.IPAuthenticationProvider"]
 
     public var providers = AuthProviders()
-    public var jaasPath: String?
-    public var serverSection = "Server"
     public var sasl: SASLSettings?
     public var allowSaslFailedClients = false
     public var enforcedSchemes: Set<String> = []
@@ -65,14 +63,13 @@ public struct AuthConfig: Sendable, Equatable {
         for scheme in config.enforcedSchemes.sorted() where !["digest", "ip"].contains(scheme) && !config.providers.has(scheme) {
             problems.append(("zookeeper.enforce.auth.schemes", "authentication scheme \(scheme) is enforced but no authProvider provides it"))
         }
-        config.serverSection = properties["zookeeper.sasl.serverconfig"] ?? "Server"
+        let serverSection = properties["zookeeper.sasl.serverconfig"] ?? "Server"
         if let path = properties["java.security.auth.login.config"], !path.isEmpty {
-            config.jaasPath = path
             do {
                 let jaas = try JAASConfig.parse(try String(contentsOfFile: path, encoding: .utf8))
                 config.jaas = jaas
-                if jaas.sections[config.serverSection] != nil {
-                    config.sasl = SASLSettings(users: jaas.digestUsers(section: config.serverSection),
+                if jaas.sections[serverSection] != nil {
+                    config.sasl = SASLSettings(users: jaas.digestUsers(section: serverSection),
                                                superUsers: Set(properties.filter { $0.key == "zookeeper.superUser" || $0.key.hasPrefix("zookeeper.superUser.") }.values),
                                                superPassword: properties["zookeeper.SASLAuthenticationProvider.superPassword"])
                 }
@@ -84,7 +81,7 @@ public struct AuthConfig: Sendable, Equatable {
         }
         if config.enforcedSchemes.contains("sasl") && config.sasl == nil {
             problems.append(("zookeeper.sessionRequireClientSASLAuth",
-                             "SASL is required but there is no JAAS section named '\(config.serverSection)'"))
+                             "SASL is required but there is no JAAS section named '\(serverSection)'"))
         }
         return (config, problems)
     }

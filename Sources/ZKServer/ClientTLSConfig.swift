@@ -49,13 +49,12 @@ public struct ClientTLSConfig: Sendable, Equatable {
         } else {
             guard fullKey.hasPrefix(namespace) else { return false }
             key = "ssl." + fullKey.dropFirst(namespace.count)
-            if key == "ssl.hostnameVerification" {
-                switch value.lowercased() {
-                case "true": hostnameVerification = true
-                case "false": hostnameVerification = false
-                default: throw fail("'\(value)' is not true or false")
-                }
-                return true
+        }
+        func bool() throws(E) -> Bool {
+            switch value.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: throw fail("'\(value)' is not true or false")
             }
         }
         func list() -> [String] { value.split(separator: ",").map { String($0.trimmingBlanks()) }.filter { !$0.isEmpty } }
@@ -77,12 +76,8 @@ public struct ClientTLSConfig: Sendable, Equatable {
         case "ssl.protocol": protocolName = value
         case "ssl.enabledProtocols": enabledProtocols = list()
         case "ssl.ciphersuites": cipherSuites = list()
-        case "client.portUnification":
-            switch value.lowercased() {
-            case "true": portUnification = true
-            case "false": portUnification = false
-            default: throw fail("'\(value)' is not true or false")
-            }
+        case "client.portUnification": portUnification = try bool()
+        case "ssl.hostnameVerification" where namespace != "ssl.": hostnameVerification = try bool()
         case "ssl.authProvider" where namespace == "ssl.": authProvider = value
         case "ssl.hostnameVerification", "ssl.crl", "ssl.ocsp", "ssl.handshakeDetectionTimeoutMillis",
              "ssl.sslProvider", "ssl.context.supplier.class", "ssl.authProvider":

@@ -19,22 +19,8 @@ enum ServerTLS {
         if let trustStore = config.trustStore, !trustStore.location.isEmpty {
             tls.trustRoots = .certificates(try KeyStores.trusted(trustStore))
         }
-        switch config.clientAuth {
-        case .none: tls.certificateVerification = .none
-        case .want: tls.certificateVerification = .optionalVerification
-        // Apache checks a client's certificate against the trust store, never the client's hostname.
-        case .need: tls.certificateVerification = .noHostnameVerification
-        }
-        let protocols = Set(config.protocols)
-        tls.minimumTLSVersion = protocols.contains("TLSv1.2") ? .tlsv12 : .tlsv13
-        tls.maximumTLSVersion = protocols.contains("TLSv1.3") ? .tlsv13 : .tlsv12
-        if !config.cipherSuites.isEmpty {
-            let known = config.cipherSuites.compactMap(TLSCipherNames.cipher(named:))
-            guard !known.isEmpty else {
-                throw LoadError(description: "none of ssl.ciphersuites (\(config.cipherSuites.joined(separator: ","))) is one zkserver offers")
-            }
-            tls.cipherSuiteValues = known
-        }
+        tls.certificateVerification = acceptorVerification(config.clientAuth)
+        try limit(&tls, to: config, keys: "ssl")
         do {
             return try NIOSSLContext(configuration: tls)
         } catch {
@@ -61,33 +47,40 @@ enum ServerTLS {
         var client = TLSConfiguration.makeClientConfiguration()
         client.certificateChain = identity.chain.map { .certificate($0) }
         client.privateKey = .privateKey(identity.key)
-        for tls in [\TLSConfiguration.trustRoots] { server[keyPath: tls] = .certificates(trusted); client[keyPath: tls] = .certificates(trusted) }
-        switch config.clientAuth {
-        case .none: server.certificateVerification = .none
-        case .want: server.certificateVerification = .optionalVerification
-        case .need: server.certificateVerification = .noHostnameVerification
-        }
+        server.trustRoots = .certificates(trusted)
+        client.trustRoots = .certificates(trusted)
+        server.certificateVerification = acceptorVerification(config.clientAuth)
         client.certificateVerification = config.hostnameVerification ? .fullVerification : .noHostnameVerification
-        let protocols = Set(config.protocols)
-        for keyPath in [\TLSConfiguration.minimumTLSVersion] {
-            server[keyPath: keyPath] = protocols.contains("TLSv1.2") ? .tlsv12 : .tlsv13
-            client[keyPath: keyPath] = server[keyPath: keyPath]
-        }
-        server.maximumTLSVersion = protocols.contains("TLSv1.3") ? .tlsv13 : .tlsv12
-        client.maximumTLSVersion = server.maximumTLSVersion
-        if !config.cipherSuites.isEmpty {
-            let known = config.cipherSuites.compactMap(TLSCipherNames.cipher(named:))
-            guard !known.isEmpty else {
-                throw LoadError(description: "none of ssl.quorum.ciphersuites (\(config.cipherSuites.joined(separator: ","))) is one zkserver offers")
-            }
-            server.cipherSuiteValues = known
-            client.cipherSuiteValues = known
-        }
+        try limit(&server, to: config, keys: "ssl.quorum")
+        try limit(&client, to: config, keys: "ssl.quorum")
         do {
             return Quorum(server: try NIOSSLContext(configuration: server), client: try NIOSSLContext(configuration: client),
                           verifyHostname: config.hostnameVerification)
         } catch {
             throw LoadError(description: "cannot set up quorum TLS with \(keyStore.location): \(error)")
         }
+    }
+
+    /// ssl.clientAuth on the accepting side. Apache checks a peer's certificate against the trust store,
+    /// never the peer's hostname.
+    private static func acceptorVerification(_ clientAuth: ClientTLSConfig.ClientAuth) -> CertificateVerification {
+        switch clientAuth {
+        case .none: return .none
+        case .want: return .optionalVerification
+        case .need: return .noHostnameVerification
+        }
+    }
+
+    /// The protocol versions and cipher suites `config` allows (`keys` names them in errors).
+    private static func limit(_ tls: inout TLSConfiguration, to config: ClientTLSConfig, keys: String) throws {
+        let protocols = Set(config.protocols)
+        tls.minimumTLSVersion = protocols.contains("TLSv1.2") ? .tlsv12 : .tlsv13
+        tls.maximumTLSVersion = protocols.contains("TLSv1.3") ? .tlsv13 : .tlsv12
+        guard !config.cipherSuites.isEmpty else { return }
+        let known = config.cipherSuites.compactMap(TLSCipherNames.cipher(named:))
+        guard !known.isEmpty else {
+            throw LoadError(description: "none of \(keys).ciphersuites (\(config.cipherSuites.joined(separator: ","))) is one zkserver offers")
+        }
+        tls.cipherSuiteValues = known
     }
 }

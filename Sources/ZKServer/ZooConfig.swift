@@ -81,8 +81,8 @@ public struct ZooConfig: Sendable {
 
     public init() {}
 
-    /// Keys read as the `zookeeper.<key>` system properties they become (AuthConfig).
-    static let authKeys = ["connection_throttle_", "authProvider.", "enforce.auth.", "sessionRequireClientSASLAuth", "allowSaslFailedClients",
+    /// Keys read as the `zookeeper.<key>` system properties they become (AuthConfig, the connection throttle).
+    static let propertyKeys = ["connection_throttle_", "authProvider.", "enforce.auth.", "sessionRequireClientSASLAuth", "allowSaslFailedClients",
                            "superUser", "letAnySaslUserDoX", "sasl.serverconfig", "SASLAuthenticationProvider.",
                            "X509AuthenticationProvider."]
 
@@ -160,11 +160,11 @@ public struct ZooConfig: Sendable {
             default: break
             }
         }
-        var authProperties = systemProperties.merging(config.fileSystemProperties) { _, file in file }
-        if let scheme = config.tls.authProvider { authProperties["zookeeper.ssl.authProvider"] = scheme }
-        let (auth, authProblems) = AuthConfig.resolve(authProperties, securePort: config.tls.secureClientPort != nil)
+        var zookeeperProperties = systemProperties.merging(config.fileSystemProperties) { _, file in file }
+        if let scheme = config.tls.authProvider { zookeeperProperties["zookeeper.ssl.authProvider"] = scheme }
+        let (auth, authProblems) = AuthConfig.resolve(zookeeperProperties, securePort: config.tls.secureClientPort != nil)
         config.auth = auth
-        for (key, message) in config.readConnectionThrottle(authProperties) {
+        for (key, message) in config.readConnectionThrottle(zookeeperProperties) {
             problems.append(ParseError(file: path, line: 0, key: key, message: message))
         }
         for (key, message) in authProblems { problems.append(ParseError(file: path, line: 0, key: key, message: message)) }
@@ -305,7 +305,7 @@ public struct ZooConfig: Sendable {
             if !isTLSKey { isTLSKey = try quorumTLS.apply(key, value, namespace: "ssl.quorum.", fail: fail) }
             if isTLSKey {
                 return
-            } else if Self.authKeys.contains(where: { key.hasPrefix($0) }) {
+            } else if Self.propertyKeys.contains(where: { key.hasPrefix($0) }) {
                 fileSystemProperties["zookeeper." + key] = value
             } else if key.hasPrefix("server.") {
                 peers.append(try Self.parsePeer(key: key, value: value, file: file, line: line))

@@ -115,19 +115,18 @@ public final class ZooKeeperServer: @unchecked Sendable {
 
     public func start() async throws {
         let runtime = self.runtime
-        var unifiedTLS: NIOSSLContext?
-        if config.tls.portUnification {
-            do { unifiedTLS = try ServerTLS.context(config.tls) } catch { throw StartupError(message: "\(error)") }
+        // One context for the secure port and the unified one: the stores are read once.
+        var clientTLS: NIOSSLContext?
+        if config.tls.enabled {
+            do { clientTLS = try ServerTLS.context(config.tls) } catch { throw StartupError(message: "\(error)") }
         }
-        let bootstrap = clientBootstrap(runtime, tls: unifiedTLS, unified: true)
+        let bootstrap = clientBootstrap(runtime, tls: config.tls.portUnification ? clientTLS : nil, unified: true)
         do {
             channel = try await bootstrap.bind(host: config.clientPortAddress, port: config.clientPort).get()
         } catch {
             throw StartupError.cannotListen("clientPort", host: config.clientPortAddress, port: config.clientPort, error)
         }
-        if let port = config.tls.secureClientPort {
-            let context: NIOSSLContext
-            do { context = try ServerTLS.context(config.tls) } catch { throw StartupError(message: "\(error)") }
+        if let port = config.tls.secureClientPort, let context = clientTLS {
             let host = config.tls.secureClientPortAddress ?? "0.0.0.0"
             do {
                 secureChannel = try await clientBootstrap(runtime, tls: context).bind(host: host, port: port).get()

@@ -32,7 +32,7 @@ public struct RequestPreparer {
     /// Which ACL schemes beyond ip and digest this server has providers for.
     public var providers: AuthProviders
 
-    public init(providers: AuthProviders = AuthProviders()) { self.providers = providers }
+    public init(providers: AuthProviders) { self.providers = providers }
 
     public struct Context {
         public var sessionId: Int64

@@ -12,7 +12,7 @@ public final class ServerCore {
     public let settings: ServerSettings
     public let tree: DataTree
     public internal(set) var sessions: SessionTracker
-    var preparer = RequestPreparer()
+    var preparer: RequestPreparer
     public internal(set) var connections: [ConnectionID: ConnectionState] = [:]
     /// Which connection currently carries each session.
     var sessionConnections: [Int64: ConnectionID] = [:]

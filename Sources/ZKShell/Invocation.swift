@@ -23,7 +23,7 @@ public struct Invocation: Sendable, Hashable {
     /// --sasl user:password: SASL DIGEST-MD5 after each connect.
     public var sasl: SASLCredentials?
     /// --tls, --cert/--key/--ca or -client-configuration's zookeeper.client.secure: TLS to the servers.
-    public var tls: TLSChoice?
+    public var tls: ClientTLS?
     /// -client-configuration FILE: Apache's client properties (zookeeper.client.secure, zookeeper.ssl.*),
     /// read by `applyClientConfiguration`.
     public var clientConfigurationFile: String?
@@ -66,7 +66,7 @@ public struct Invocation: Sendable, Hashable {
             guard (options.cert == nil) == (options.key == nil) else {
                 throw UsageError("--cert and --key go together (a PEM certificate and its PEM key)", usage: Self.usage)
             }
-            var choice = TLSChoice()
+            var choice = ClientTLS()
             if let cert = options.cert, let key = options.key { choice.identity = .pem(certificate: cert, key: key) }
             if let ca = options.ca { choice.trust = .pem(ca) }
             choice.verifyHostname = !options.noHostnameVerification
@@ -139,7 +139,7 @@ public struct Invocation: Sendable, Hashable {
             properties[String(line[..<separator].trimmingBlanks())] = String(line[line.index(after: separator)...].trimmingBlanks())
         }
         guard properties["zookeeper.client.secure"]?.lowercased() == "true" else { return }
-        var choice = tls ?? TLSChoice()
+        var choice = tls ?? ClientTLS()
         func store(_ prefix: String) -> KeyStoreFile? {
             guard let location = properties[prefix + ".location"], !location.isEmpty else { return nil }
             return KeyStoreFile(location: location, password: properties[prefix + ".password"], type: properties[prefix + ".type"])
@@ -214,9 +214,6 @@ public struct Invocation: Sendable, Hashable {
         Colour is used on a terminal only, never with NO_COLOR set.
         """
 }
-
-/// TLS as the command line asks for it: ZKClient's ClientTLS, which zkcli hands over as it is.
-public typealias TLSChoice = ClientTLS
 
 public struct AuthCredential: Sendable, Hashable {
     public var scheme: String

@@ -37,24 +37,24 @@ import ZKProtocol
 
     @Test func checkHonoursSchemesAndSuper() {
         let acl = [ACL(perms: .read, id: Id(scheme: "digest", id: "bob:xyz")), ACL(perms: .all, id: Id(scheme: "ip", id: "10.0.0.0/8"))]
-        #expect(AccessControl.check(acl, .read, authIds: [Id(scheme: "digest", id: "bob:xyz")]))
-        #expect(!AccessControl.check(acl, .write, authIds: [Id(scheme: "digest", id: "bob:xyz")]))
-        #expect(AccessControl.check(acl, .write, authIds: [Id(scheme: "ip", id: "10.1.2.3")]))
-        #expect(!AccessControl.check(acl, .write, authIds: [Id(scheme: "ip", id: "11.1.2.3")]))
-        #expect(AccessControl.check(acl, .admin, authIds: [Id(scheme: "super", id: "")]))
-        #expect(AccessControl.check(ACL.openACLUnsafe, .delete, authIds: []))
-        #expect(AccessControl.check([], .delete, authIds: []))
+        #expect(AccessControl.check(acl, .read, authIds: [Id(scheme: "digest", id: "bob:xyz")], providers: AuthProviders()))
+        #expect(!AccessControl.check(acl, .write, authIds: [Id(scheme: "digest", id: "bob:xyz")], providers: AuthProviders()))
+        #expect(AccessControl.check(acl, .write, authIds: [Id(scheme: "ip", id: "10.1.2.3")], providers: AuthProviders()))
+        #expect(!AccessControl.check(acl, .write, authIds: [Id(scheme: "ip", id: "11.1.2.3")], providers: AuthProviders()))
+        #expect(AccessControl.check(acl, .admin, authIds: [Id(scheme: "super", id: "")], providers: AuthProviders()))
+        #expect(AccessControl.check(ACL.openACLUnsafe, .delete, authIds: [], providers: AuthProviders()))
+        #expect(AccessControl.check([], .delete, authIds: [], providers: AuthProviders()))
     }
 
     @Test func fixupValidatesAndExpandsAuth() {
         let bob = Id(scheme: "digest", id: "bob:xyz")
-        #expect(AccessControl.fixup([], authIds: [bob]) == nil)
-        #expect(AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "world", id: "nobody"))], authIds: []) == nil)
-        #expect(AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "digest", id: "nocolon"))], authIds: []) == nil)
-        #expect(AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "ip", id: "1.2.3.4/33"))], authIds: []) == nil)
-        #expect(AccessControl.fixup(ACL.creatorAllACL, authIds: [Id(scheme: "ip", id: "127.0.0.1")]) == nil)
-        #expect(AccessControl.fixup(ACL.creatorAllACL, authIds: [Id(scheme: "ip", id: "127.0.0.1"), bob]) == [ACL(perms: .all, id: bob)])
-        #expect(AccessControl.fixup(ACL.openACLUnsafe + ACL.openACLUnsafe, authIds: []) == ACL.openACLUnsafe)
+        #expect(AccessControl.fixup([], authIds: [bob], providers: AuthProviders()) == nil)
+        #expect(AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "world", id: "nobody"))], authIds: [], providers: AuthProviders()) == nil)
+        #expect(AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "digest", id: "nocolon"))], authIds: [], providers: AuthProviders()) == nil)
+        #expect(AccessControl.fixup([ACL(perms: .all, id: Id(scheme: "ip", id: "1.2.3.4/33"))], authIds: [], providers: AuthProviders()) == nil)
+        #expect(AccessControl.fixup(ACL.creatorAllACL, authIds: [Id(scheme: "ip", id: "127.0.0.1")], providers: AuthProviders()) == nil)
+        #expect(AccessControl.fixup(ACL.creatorAllACL, authIds: [Id(scheme: "ip", id: "127.0.0.1"), bob], providers: AuthProviders()) == [ACL(perms: .all, id: bob)])
+        #expect(AccessControl.fixup(ACL.openACLUnsafe + ACL.openACLUnsafe, authIds: [], providers: AuthProviders()) == ACL.openACLUnsafe)
     }
 
     @Test func ipMatching() {

@@ -12,12 +12,10 @@ import Testing
     @Test func rfc2831sExampleDigests() {
         // RFC 2831 section 4: the response and rspauth of its IMAP example.
         let args = (username: "chris", realm: "elwood.innosoft.com", password: "secret", nonce: "OA6MG9tEQGm2hh", cnonce: "OA6MHXh6VqTrRk")
-        #expect(DigestMD5.responseValue(username: args.username, realm: args.realm, password: args.password, nonce: args.nonce,
-                                        cnonce: args.cnonce, nc: "00000001", authzid: nil, digestURI: "imap/elwood.innosoft.com",
-                                        forServer: false) == "d388dad90d4bbd760a152321f2143af7")
-        #expect(DigestMD5.responseValue(username: args.username, realm: args.realm, password: args.password, nonce: args.nonce,
-                                        cnonce: args.cnonce, nc: "00000001", authzid: nil, digestURI: "imap/elwood.innosoft.com",
-                                        forServer: true) == "ea40f60335c427b5527b84dbabcdfffd")
+        let digests = DigestMD5.digests(username: args.username, realm: args.realm, password: args.password, nonce: args.nonce,
+                                        cnonce: args.cnonce, nc: "00000001", authzid: nil, digestURI: "imap/elwood.innosoft.com")
+        #expect(digests.response == "d388dad90d4bbd760a152321f2143af7")
+        #expect(digests.rspauth == "ea40f60335c427b5527b84dbabcdfffd")
     }
 
     @Test func ourClientAndServerAgree() throws {

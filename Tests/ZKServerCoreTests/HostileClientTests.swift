@@ -39,7 +39,7 @@ import ZKServerCore
 
     @Test func anACLOfTensOfThousandsOfEntriesLosesItsDuplicatesInOrder() {
         let distinct = (0..<65_000).map { ACL(perms: .read, id: Id(scheme: "ip", id: "10.\($0 / 65_536).\($0 / 256 % 256).\($0 % 256)")) }
-        let fixed = AccessControl.fixup(distinct + distinct.reversed(), authIds: [])
+        let fixed = AccessControl.fixup(distinct + distinct.reversed(), authIds: [], providers: AuthProviders())
         #expect(fixed == distinct)
     }
 

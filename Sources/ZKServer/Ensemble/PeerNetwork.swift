@@ -450,7 +450,7 @@ private final class ElectionHandler: ChannelInboundHandler, @unchecked Sendable 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        network.electionChannelClosed(dialed || authenticated ? peer : nil, channel: context.channel)
+        network.electionChannelClosed(peer, channel: context.channel)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
