@@ -1,6 +1,8 @@
 """Helpers for the compatibility scenarios (see conftest.py)."""
+import os
 import socket
 import struct
+import sys
 import threading
 import time
 
@@ -12,13 +14,8 @@ from kazoo.protocol.serialization import (
 from kazoo.security import ACL, Id
 from kazoo.protocol.states import Callback
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ports import free_port  # noqa: E402,F401 (for the test modules)
 
 
 def four_letter(hosts, word, timeout=5):

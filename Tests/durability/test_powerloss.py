@@ -25,12 +25,8 @@ POWERLOSS = os.path.abspath(os.path.join(ROOT, "..", "shared", "tools", "powerlo
 ZKSERVER = os.path.abspath(os.path.join(ROOT, os.environ.get("ZKSERVER_BIN", ".build/debug/zkserver")))
 
 sys.path.insert(0, POWERLOSS)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(ROOT, "Tests"))
+from ports import free_port  # noqa: E402
 
 
 def wait_listening(port, proc, seconds=30):

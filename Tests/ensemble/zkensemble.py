@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import signal as sig_
-import random
 import socket
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.dirname(HERE))
+from ports import free_ports  # noqa: E402,F401 (also for faultproxy and the tests)
 # netty-codec and netty-resolver are missing from zookeeper.jar's manifest Class-Path; Apache's X509Util
 # (sslQuorum) needs them.
 JAVA_CP = ["/usr/share/java/zookeeper.jar", "/usr/share/java/log4j-1.2.jar",
@@ -45,36 +46,6 @@ SERVING_MODES = ("leader", "follower", "observer")
 
 class EnsembleError(Exception):
     pass
-
-
-_HANDED_OUT = set()
-
-
-def free_ports(n):
-    """n distinct free TCP ports on 127.0.0.1 (all bound at once so they differ). They come from below the
-    kernel's ephemeral range (net.ipv4.ip_local_port_range starts at 32768), so an outgoing connection
-    cannot take one between this check and the server's bind."""
-    socks, ports = [], []
-    rng = random.Random()
-    try:
-        while len(ports) < n:
-            port = rng.randrange(10000, 19990)
-            # Never hand a port out twice in one run: a server of an earlier ensemble may still be exiting.
-            if port in _HANDED_OUT:
-                continue
-            s = socket.socket()
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                s.close()
-                continue
-            socks.append(s)
-            ports.append(port)
-            _HANDED_OUT.add(port)
-    finally:
-        for s in socks:
-            s.close()
-    return ports
 
 
 def four_letter(port, word, timeout=3.0, host="127.0.0.1"):

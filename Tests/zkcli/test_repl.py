@@ -18,12 +18,8 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ZKSERVER = os.path.join(ROOT, os.environ.get("ZKSERVER_BIN", ".build/debug/zkserver"))
 ZKCLI = os.path.join(ROOT, os.environ.get("ZKCLI_BIN", ".build/debug/zkcli"))
-
-
-def free_port():  # noqa: F811
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(ROOT, "Tests"))
+from ports import free_port  # noqa: E402
 
 
 class Shell:
