@@ -46,6 +46,10 @@ extension DataTree {
             guard let node = nodes[t.path] else { return .error(.noNode) }
             setNodeData(node, t.path, t.data, version: t.version, zxid: header.zxid, time: header.time, sink: &sink)
             return .setData(node.fullStat)
+        case .reconfig(let t):
+            guard let node = nodes[Self.configPath] else { return .error(.noNode) }
+            setNodeData(node, Self.configPath, t.data, version: t.version, zxid: header.zxid, time: header.time, sink: &sink)
+            return .setData(node.fullStat)
         case .setACL(let t):
             guard let node = nodes[t.path] else { return .error(.noNode) }
             node.acl = aclLists.intern(t.acl)

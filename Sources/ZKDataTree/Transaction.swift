@@ -36,6 +36,9 @@ public indirect enum TxnBody: Sendable, Hashable {
     /// deleteContainer: the server's own reaping of an empty container or expired TTL node.
     case deleteContainer(DeleteTxn)
     case setData(SetDataTxn)
+    /// A new ensemble configuration: Apache's reconfig txn, a SetDataTxn of /zookeeper/config with the new
+    /// configuration's text and version -1.
+    case reconfig(SetDataTxn)
     case setACL(SetACLTxn)
     case check(CheckVersionTxn)
     case multi([TxnBody])
@@ -52,6 +55,7 @@ public indirect enum TxnBody: Sendable, Hashable {
         case .delete: return OpCode.delete.rawValue
         case .deleteContainer: return OpCode.deleteContainer.rawValue
         case .setData: return OpCode.setData.rawValue
+        case .reconfig: return OpCode.reconfig.rawValue
         case .setACL: return OpCode.setACL.rawValue
         case .check: return OpCode.check.rawValue
         case .multi: return OpCode.multi.rawValue
@@ -67,7 +71,7 @@ public indirect enum TxnBody: Sendable, Hashable {
         case .createContainer(let t): t.encode(into: &b)
         case .createTTL(let t): t.encode(into: &b)
         case .delete(let t), .deleteContainer(let t): t.encode(into: &b)
-        case .setData(let t): t.encode(into: &b)
+        case .setData(let t), .reconfig(let t): t.encode(into: &b)
         case .setACL(let t): t.encode(into: &b)
         case .check(let t): t.encode(into: &b)
         case .multi(let bodies):
@@ -92,6 +96,7 @@ public indirect enum TxnBody: Sendable, Hashable {
         case .delete: return .delete(try DeleteTxn(from: &b))
         case .deleteContainer: return .deleteContainer(try DeleteTxn(from: &b))
         case .setData: return .setData(try SetDataTxn(from: &b))
+        case .reconfig: return .reconfig(try SetDataTxn(from: &b))
         case .setACL: return .setACL(try SetACLTxn(from: &b))
         case .check: return .check(try CheckVersionTxn(from: &b))
         case .multi:

@@ -193,15 +193,20 @@ extension Replica {
             core.becomeLeader(epoch: epoch, now: core.latestTime)
         case .following:
             notServingSince = nil
-            core.becomeLearner(observer: settings!.isObserver)
+            core.becomeLearner(observer: isObserver)
         case .stateChanged(.looking), .stopped:
             if core.role != .readOnly {
                 core.stopServing()
                 notServingSince = notServingSince ?? peer!.now
             }
-            for id in settings!.others { effects.append(.dropPeerConnection(id)) }
+            for id in otherMembers { effects.append(.dropPeerConnection(id)) }
         case .stateChanged:
             break
+        case .reconfigSeen(let membership):
+            if let config = Self.quorumConfig(membership) { effects.append(.configSeen(config)) }
+        case .reconfigured(let membership):
+            core.setEnsembleConfig(Self.configText(membership), version: membership.version, now: core.latestTime)
+            if let config = Self.quorumConfig(membership) { effects.append(.configActivated(config)) }
         }
     }
 
@@ -219,8 +224,10 @@ extension Replica {
             }
         case .leading(let epoch): OperatorEvent(.info, "Leading epoch \(epoch) with a quorum: serving (last zxid \(zxid))")
         case .following(let leader, let epoch):
-            OperatorEvent(.info, "\(settings!.isObserver ? "Observing" : "Following") leader \(leader) in epoch \(epoch): synced, serving (last zxid \(zxid))")
+            OperatorEvent(.info, "\(isObserver ? "Observing" : "Following") leader \(leader) in epoch \(epoch): synced, serving (last zxid \(zxid))")
         case .stopped(let reason): OperatorEvent(.warning, "Stopped serving: \(reason) (last zxid \(zxid))")
+        case .reconfigSeen(let m): OperatorEvent(.info, "Reconfiguration proposed: version \(m.version.hexForLog), voters \(m.participants.sorted()), observers \(m.observers.sorted())")
+        case .reconfigured(let m): OperatorEvent(.info, "Reconfiguration active: version \(m.version.hexForLog), voters \(m.participants.sorted()), observers \(m.observers.sorted())")
         }
         effects.append(.log(line))
     }
@@ -241,9 +248,11 @@ extension Replica {
             if let since = lookingSince, state != .observing { metrics.electionTime.recordMilliseconds(now - since) }
             lookingSince = nil
             syncingSince = now
+        case .reconfigSeen, .reconfigured:
+            break
         case .leading, .following:
             if case .following = event, let since = syncingSince {
-                (settings!.isObserver ? metrics.observerSyncTime : metrics.followerSyncTime).recordMilliseconds(now - since)
+                (isObserver ? metrics.observerSyncTime : metrics.followerSyncTime).recordMilliseconds(now - since)
             }
             syncingSince = nil
             if let since = unavailableSince {
@@ -275,6 +284,11 @@ extension Replica: ReplicationChannel {
     }
 
     public var nextProposalZxid: Int64? { peer?.nextProposalZxid?.rawValue }
+
+    public var reconfigState: ReconfigState? {
+        guard let peer, let voters = peer.syncedVoters, let lastSeen = Self.quorumConfig(peer.lastSeenMembership) else { return nil }
+        return ReconfigState(lastSeen: lastSeen, inProgress: peer.reconfigInProgress, syncedVoters: voters)
+    }
 }
 
 extension Replica: TransactionLogSink {
@@ -289,8 +303,12 @@ extension Replica: TransactionLogSink {
         if faults.contains(.dropEphemeralClose), case .closeSession(let paths) = txn.body, !paths.isEmpty {
             bytes = Transaction(header: txn.header, body: .closeSession(ephemerals: ["/zookeeper/none"])).serialized()
         }
+        var reconfig: Membership?
+        if case .reconfig(let change) = txn.body {
+            reconfig = Self.membership(configData: change.data ?? [], zxid: txn.zxid)
+        }
         do {
-            switch try peer!.propose(bytes) {
+            switch try peer!.propose(bytes, reconfig: reconfig) {
             case .proposed(let zxid):
                 core.metrics.proposalCount.increment()
                 assert(zxid.rawValue == txn.zxid, "the core prepared with nextProposalZxid, Zab's own")

@@ -61,7 +61,7 @@ public final class Replica {
         core.replication = self
         core.stopServing()
         notServingSince = peer.now
-        core.setEnsembleConfig(settings.configText, now: now)
+        core.setEnsembleConfig(Self.configText(peer.config.membership), version: peer.config.configVersion, now: now)
         lookingSince = now.monotonicMillis
         unavailableSince = now.monotonicMillis
         core.metrics.lookingCount.increment()
@@ -167,21 +167,30 @@ public final class Replica {
     public func storageRewritten(nodes: [String: ZNode], lastProcessedZxid: Int64, sessions: [Int64: Int32], now: Now) {
         core.advanceTime(to: now)
         core.replaceState(nodes: nodes, lastProcessedZxid: lastProcessedZxid, sessions: sessions, now: now)
-        if let settings { core.setEnsembleConfig(settings.configText, now: now) }
+        if let peer { core.setEnsembleConfig(Self.configText(peer.config.membership), version: peer.config.configVersion, now: now) }
         rewriting = false
         advance()
     }
 
     // MARK: Status
 
+    /// Whether this member serves as an observer in the active configuration.
+    var isObserver: Bool { peer?.config.learnerType == .observer }
+
+    /// Every other server this member may be connected to: the active configuration's and zoo.cfg's.
+    var otherMembers: [Int64] {
+        guard let settings else { return [] }
+        return Set(settings.others).union(peer?.config.membership.members ?? []).subtracting([settings.myId]).sorted()
+    }
+
     public var ensembleStatus: EnsembleStatus? {
         guard let settings, let peer else { return nil }
-        var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: settings.zab.participants.count)
-        status.confSection = settings.confSection
+        var status = EnsembleStatus(peerState: peer.phaseDescription, quorumSize: peer.config.participants.count)
+        status.confSection = settings.confSection + "membership: \n" + Self.configText(peer.config.membership) + "\n"
         status.myId = settings.myId
         status.leaderId = peer.leader
         status.lastZxid = peer.lastLogged.rawValue
-        status.memberLines = settings.configText.split(separator: "\n").compactMap { line in
+        status.memberLines = Self.configText(peer.config.membership).split(separator: "\n").compactMap { line in
             guard line.hasPrefix("server."), let eq = line.firstIndex(of: "="),
                   let id = Int64(line[line.index(line.startIndex, offsetBy: 7)..<eq]) else { return nil }
             return (id, String(line[line.index(after: eq)...]))

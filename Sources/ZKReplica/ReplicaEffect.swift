@@ -18,6 +18,11 @@ public enum ReplicaEffect: Sendable {
     case send(PeerMessage, to: Int64)
     /// The quorum connection to this member goes (the peer left the broadcast phase).
     case dropPeerConnection(Int64)
+    /// A reconfiguration was proposed: its new members may connect before it is active.
+    case configSeen(QuorumConfig)
+    /// This configuration is now active: write it where the next start reads it (Apache's dynamic config
+    /// file) before any later effect, and talk to its members.
+    case configActivated(QuorumConfig)
     /// A line for the operator's log: role changes, elections, syncs, read-only mode, expiries, refusals.
     case log(OperatorEvent)
 }

@@ -4,19 +4,16 @@ import ZKZab
 public struct ReplicaSettings: Sendable {
     public var myId: Int64
     public var zab: ZabConfig
-    /// QuorumVerifier.toString: the members, then the config version; /zookeeper/config holds it.
-    public var configText: String
-    /// What conf adds for a member (initLimit … membership).
+    /// What conf adds for a member before its membership (initLimit … peerType).
     public var confSection: String
     public var readOnlyModeEnabled: Bool
     /// Zab ticks without a quorum before read-only mode starts.
     public var readOnlyAfterTicks: Int
 
-    public init(myId: Int64, zab: ZabConfig, configText: String, confSection: String, readOnlyModeEnabled: Bool,
+    public init(myId: Int64, zab: ZabConfig, confSection: String, readOnlyModeEnabled: Bool,
                 readOnlyAfterTicks: Int) {
         self.myId = myId
         self.zab = zab
-        self.configText = configText
         self.confSection = confSection
         self.readOnlyModeEnabled = readOnlyModeEnabled
         self.readOnlyAfterTicks = readOnlyAfterTicks

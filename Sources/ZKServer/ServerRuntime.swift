@@ -178,6 +178,8 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
                 }
             case .send(let message, let to): network?.send(message, to: to)
             case .dropPeerConnection(let peer): network?.closeLearnerConnection(peer)
+            case .configSeen(let seen): network?.learn(seen, active: false)
+            case .configActivated(let active): activate(active)
             case .log(let event): logger.log(level: event.level, "\(event.message)")
             }
         }
@@ -226,6 +228,25 @@ final class ServerRuntime: PeerNetworkDelegate, @unchecked Sendable {
             writeScheduled = false
             durableLog?.commitIfNeeded()
             network?.flush()
+        }
+    }
+
+    /// A configuration became active: its members are the ones we talk to, and with reconfigEnabled it is
+    /// written where the next start reads it (a restart must not come back with the old membership).
+    private func activate(_ active: QuorumConfig) {
+        network?.learn(active, active: true)
+        let version = String(active.version, radix: 16)
+        if active.servers[config.serverId] == nil {
+            logger.warning("Configuration \(version) does not include this server (\(config.serverId)): it follows without a vote until it is shut down or added back")
+        } else {
+            logger.info("Configuration \(version) is active: \(active.memberLines.joined(separator: " "))")
+        }
+        guard config.reconfigEnabled, !config.path.isEmpty else { return }
+        do {
+            try DynamicConfigFiles.write(active, configPath: config.path, myId: config.serverId)
+        } catch {
+            // The next start would come back with the old membership and could elect against the new one.
+            fatalError("zkserver: cannot write the dynamic configuration next to \(config.path): \(error)")
         }
     }
 

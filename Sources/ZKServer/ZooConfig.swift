@@ -1,3 +1,4 @@
+import Foundation
 import ZKServerCore
 
 /// zoo.cfg as Apache's QuorumPeerConfig reads it (Java properties: `key=value`, `key: value`, `#` and `!`
@@ -9,16 +10,6 @@ public struct ZooConfig: Sendable {
         public var key: String
         public var message: String
         public var description: String { "\(file):\(line): \(key): \(message)" }
-    }
-
-    public struct Peer: Sendable, Equatable {
-        public var id: Int64
-        public var host: String
-        public var quorumPort: Int
-        public var electionPort: Int
-        public var observer: Bool
-        public var clientHost: String?
-        public var clientPort: Int?
     }
 
     public var path: String = ""
@@ -61,7 +52,13 @@ public struct ZooConfig: Sendable {
     public var zxidCounterLimit: UInt32 = .max
     public var autopurgeSnapRetainCount = 3
     public var autopurgePurgeInterval = 0
-    public var peers: [Peer] = []
+    /// The members: zoo.cfg's server.N lines, or the dynamic file's when dynamicConfigFile names one.
+    public var peers: [QuorumServerSpec] = []
+    /// dynamicConfigFile, and the configuration version its name ends in (`zoo.cfg.dynamic.100000000`).
+    public var dynamicConfigFile: String?
+    public var configVersion: Int64 = 0
+    /// Where server.N lines stood in zoo.cfg, for the error when a dynamic file is named as well.
+    var staticServerLines: [(line: Int, key: String)] = []
     /// The AdminServer (Apache's defaults: on, 0.0.0.0:8080, /commands).
     public var adminEnableServer = true
     public var adminServerAddress = "0.0.0.0"
@@ -90,7 +87,7 @@ public struct ZooConfig: Sendable {
     static let javaOnlyPrefixes = ["ssl.", "admin.", "authProvider.", "serverCnxnFactory", "localSessionsEnabled", "localSessionsUpgradingEnabled",
                                    "metricsProvider.", "quorum.", "jvm", "zookeeper.", "sslQuorum", "portUnification",
                                    "clientCnxnSocket", "electionAlg", "leaderServes", "quorumListenOnAllIPs",
-                                   "dynamicConfigFile", "skipACL", "preAllocSize",
+                                   "skipACL", "preAllocSize",
                                    "snapSizeLimitInKb", "txnLogSizeLimitInKb", "digest.enabled", "syncEnabled",
                                    "maxCnxns", "clientPortListenBacklog", "connectToLearnerMasterLimit", "multiAddress.",
                                    "audit.", "sasl", "kerberos", "X509", "fips-mode", "enforce", "jute."]
@@ -103,8 +100,10 @@ public struct ZooConfig: Sendable {
     }
 
     /// Every problem in the file, each with its line and key (`zkserver --check-config`), and the
-    /// configuration as far as it could be read.
-    public static func check(text: String, path: String, systemProperties: [String: String] = [:]) -> (ZooConfig, [ParseError]) {
+    /// configuration as far as it could be read. `readFile` reads the dynamic configuration file.
+    public static func check(text: String, path: String, systemProperties: [String: String] = [:],
+                             readFile: (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) })
+        -> (ZooConfig, [ParseError]) {
         var config = ZooConfig()
         config.path = path
         config.text = text
@@ -128,6 +127,9 @@ public struct ZooConfig: Sendable {
             } catch {
                 problems.append(error)
             }
+        }
+        if let dynamic = config.dynamicConfigFile {
+            problems += config.readDynamicConfig(dynamic, readFile: readFile, path: path)
         }
         // System properties override nothing already set explicitly in the file, except the ones only Apache reads that way.
         // Apache turns a zoo.cfg admin.* line into the zookeeper.admin.* property, over any -D of it.
@@ -270,6 +272,7 @@ public struct ZooConfig: Sendable {
         case "readonlymode.enabled": readOnlyModeEnabled = try bool()
         case "reconfigEnabled": reconfigEnabled = try bool()
         case "standaloneEnabled": standaloneEnabled = try bool()
+        case "dynamicConfigFile": dynamicConfigFile = value
         case "sslQuorum": sslQuorum = try bool()
         case "quorum.auth.enableSasl": quorumAuth.enabled = try bool()
         case "quorum.auth.learnerRequireSasl": quorumAuth.learnerRequireSasl = try bool()
@@ -308,6 +311,7 @@ public struct ZooConfig: Sendable {
             } else if Self.propertyKeys.contains(where: { key.hasPrefix($0) }) {
                 fileSystemProperties["zookeeper." + key] = value
             } else if key.hasPrefix("server.") {
+                staticServerLines.append((line, key))
                 peers.append(try Self.parsePeer(key: key, value: value, file: file, line: line))
             } else if key.hasPrefix("group.") || key.hasPrefix("weight.") {
                 warnings.append("\(file):\(line): \(key) (hierarchical quorums) is not supported yet; ignored")
@@ -320,32 +324,59 @@ public struct ZooConfig: Sendable {
     }
 
     /// server.N=host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]
-    static func parsePeer(key: String, value: String, file: String, line: Int) throws(ParseError) -> Peer {
+    static func parsePeer(key: String, value: String, file: String, line: Int) throws(ParseError) -> QuorumServerSpec {
         guard let id = Int64(key.dropFirst("server.".count)) else {
             throw ParseError(file: file, line: line, key: key, message: "server id is not a number")
         }
-        let halves = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        let parts = halves[0].split(separator: ":").map(String.init)
-        guard parts.count >= 3, let quorumPort = Int(parts[1]), let electionPort = Int(parts[2]) else {
-            throw ParseError(file: file, line: line, key: key, message: "expected host:quorumPort:electionPort[:role][;[clientHost:]clientPort]")
+        do {
+            return try QuorumServerSpec(id: id, spec: value)
+        } catch {
+            throw ParseError(file: file, line: line, key: key, message: error.message)
         }
-        var peer = Peer(id: id, host: parts[0], quorumPort: quorumPort, electionPort: electionPort, observer: false)
-        if parts.count >= 4 {
-            switch parts[3] {
-            case "observer": peer.observer = true
-            case "participant": break
-            default: throw ParseError(file: file, line: line, key: key, message: "role must be participant or observer")
+    }
+
+    /// QuorumPeerConfig's reading of dynamicConfigFile: only server.N lines, no version inside (the name
+    /// carries it), and then no server.N lines in zoo.cfg.
+    mutating func readDynamicConfig(_ dynamic: String, readFile: (String) throws -> String, path: String) -> [ParseError] {
+        var problems = staticServerLines.map {
+            ParseError(file: path, line: $0.line, key: $0.key, message: "parameter: \($0.key) must be in a separate dynamic config file")
+        }
+        peers = []
+        let text: String
+        do {
+            text = try readFile(dynamic)
+        } catch {
+            return problems + [ParseError(file: path, line: 0, key: "dynamicConfigFile", message: "Error processing \(dynamic): \(error)")]
+        }
+        if let dot = dynamic.lastIndex(of: "."), let version = Int64(dynamic[dynamic.index(after: dot)...], radix: 16) {
+            configVersion = version
+        }
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.trimmingBlanks()
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                problems.append(ParseError(file: dynamic, line: lineNumber, key: String(line), message: "expected key=value"))
+                continue
+            }
+            let key = String(line[..<separator].trimmingBlanks())
+            let value = String(line[line.index(after: separator)...].trimmingBlanks())
+            if key == "version" {
+                problems.append(ParseError(file: dynamic, line: lineNumber, key: key, message: "dynamic file shouldn't have version inside"))
+            } else if key.hasPrefix("server.") {
+                do {
+                    peers.append(try Self.parsePeer(key: key, value: value, file: dynamic, line: lineNumber))
+                } catch {
+                    problems.append(error)
+                }
+            } else if key.hasPrefix("group") || key.hasPrefix("weight") {
+                warnings.append("\(dynamic):\(lineNumber): \(key) (hierarchical quorums) is not supported yet; ignored")
+            } else {
+                problems.append(ParseError(file: dynamic, line: lineNumber, key: key, message: "Unrecognised parameter: \(key)"))
             }
         }
-        if halves.count == 2 {
-            let client = halves[1].split(separator: ":").map(String.init)
-            guard let port = Int(client.last ?? "") else {
-                throw ParseError(file: file, line: line, key: key, message: "client port is not a number")
-            }
-            peer.clientPort = port
-            if client.count == 2 { peer.clientHost = client[0] }
-        }
-        return peer
+        return problems
     }
 
     public var serverSettings: ServerSettings {
@@ -365,6 +396,7 @@ public struct ZooConfig: Sendable {
         s.sessionlessConnectionTimeoutMs = sessionlessConnectionTimeoutMs
         s.outstandingLimit = outstandingLimit
         s.reconfigEnabled = reconfigEnabled
+        s.standaloneEnabled = standaloneEnabled
         s.serverId = serverId
         return s
     }

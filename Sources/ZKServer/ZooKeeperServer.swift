@@ -32,6 +32,11 @@ public final class ZooKeeperServer: @unchecked Sendable {
         let myIdText = FileSystem.exists(myIdPath) ? (try? FileSystem.readFile(myIdPath)).map { String(buffer: $0) } : nil
         let ensemble = try EnsembleSettings.from(config, myIdText: myIdText)
         if let ensemble { config.serverId = ensemble.myId }
+        if ensemble != nil, config.reconfigEnabled, config.dynamicConfigFile == nil, !config.path.isEmpty {
+            do { try DynamicConfigFiles.backUp(configPath: config.path) } catch {
+                throw StartupError(message: "cannot back up \(config.path) before its members move to a dynamic file: \(error)")
+            }
+        }
         self.config = config
         self.ensemble = ensemble
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -80,7 +80,7 @@ public struct RequestPreparer {
         return ChangeRecord(zxid: node.stat.mzxid, stat: node.stat, childCount: node.children.count, acl: node.acl)
     }
 
-    private mutating func add(_ path: String, _ record: ChangeRecord?, zxid: Int64) {
+    mutating func add(_ path: String, _ record: ChangeRecord?, zxid: Int64) {
         let key = path.isEmpty ? "/" : path
         changes.append(PendingChange(zxid: zxid, path: key, previous: overlay[key], previousLatest: latestZxid[key]))
         overlay[key] = .some(record)

@@ -176,6 +176,9 @@ extension ServerCore {
             reply(id, xid: xid, code)
         case .created(let path, let stat):
             if op == .create { reply(id, xid: xid, CreateResponse(path: path)) } else { reply(id, xid: xid, Create2Response(path: path, stat: stat)) }
+        case .setData(let stat) where op == .reconfig:
+            // Apache answers with the new configuration and the stat of /zookeeper/config.
+            reply(id, xid: xid, GetDataResponse(data: tree.node(DataTree.configPath)?.data ?? [], stat: stat))
         case .setData(let stat), .setACL(let stat):
             reply(id, xid: xid, StatRecord(stat: stat))
         case .multi(let results):

@@ -17,11 +17,14 @@ public protocol ReplicationChannel: AnyObject {
     var nextProposalZxid: Int64? { get }
     /// What mntr and conf report about the ensemble.
     var ensembleStatus: EnsembleStatus? { get }
+    /// Leader: what a reconfiguration is checked against (nil: this server cannot reconfigure).
+    var reconfigState: ReconfigState? { get }
 }
 
 extension ReplicationChannel {
     public var nextProposalZxid: Int64? { nil }
     public var ensembleStatus: EnsembleStatus? { nil }
+    public var reconfigState: ReconfigState? { nil }
 }
 
 /// How this server takes part: alone, or as one member of an ensemble.
@@ -151,7 +154,7 @@ extension ServerCore {
             // A write from a member the session has left (Apache's checkSession owner test) is refused before it
             // is prepared: preparing records the change it would make, which later writes would then see.
             let body = sessionMoved(sessionId, from: peer) ? .error(.sessionMoved)
-                : preparer.prepare(forwarded.request.body, op: op ?? .error, context: context, tree: tree)
+                : prepare(forwarded.request.body, op: op ?? .error, context: context)
             propose(body, sessionId: sessionId, cxid: forwarded.cxid, zxid: zxid, now: now, origin: .none)
         }
     }
@@ -245,12 +248,15 @@ extension ServerCore {
         leaderState?.pendingSyncs = [:]
     }
 
-    /// /zookeeper/config in an ensemble holds the membership (not a transaction: every member sets it, as
-    /// Apache's ZKDatabase.initConfigInZKDatabase does, with the config's version as mzxid: 0, as the
-    /// configuration is static).
-    public func setEnsembleConfig(_ text: String, now: Now) {
+    /// /zookeeper/config in an ensemble holds the active membership. Every member sets it at start, as
+    /// Apache's ZKDatabase.initConfigInZKDatabase does, with the config's version as mzxid; a reconfig
+    /// transaction then changes it like a setData (and a learner that adopts its leader's configuration sets
+    /// it again). Unchanged text leaves the node and its watchers alone.
+    public func setEnsembleConfig(_ text: String, version: Int64, now: Now) {
+        let data = Array(text.utf8)
+        guard tree.node(DataTree.configPath)?.data != data else { return }
         var sink = OutputWatchSink(output: output, metrics: metrics)
-        tree.setConfigData(Array(text.utf8), zxid: 0, time: now.wallMillis, sink: &sink)
+        tree.setConfigData(data, zxid: version, time: now.wallMillis, sink: &sink)
     }
 
     /// The session timeouts, for a learner's ping to the leader.

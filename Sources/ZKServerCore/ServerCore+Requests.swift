@@ -97,8 +97,14 @@ extension ServerCore {
         case .sync(let r):
             // The leader, a standalone server or a read-only one is as current as it gets.
             reply(id, xid: xid, SyncResponse(path: r.path))
+        case .reconfig where !settings.reconfigEnabled:
+            reply(id, xid: xid, .reconfigDisabled)
+        case .reconfig where role == .readOnly:
+            reply(id, xid: xid, .notReadOnly)
+        case .reconfig where role.isLearner:
+            forward(id, request, connection: connection, origin: .reply(id, xid: xid, op: .reconfig, ops: []))
         case .reconfig:
-            reply(id, xid: xid, settings.reconfigEnabled ? .unimplemented : .reconfigDisabled)
+            write(id, request, connection: connection, now: now)
         case .unknown:
             reply(id, xid: xid, .unimplemented)
         default:
@@ -133,11 +139,20 @@ extension ServerCore {
         let zxid = nextZxid()
         let op = request.opCode ?? .error
         let body = sessionMoved(connection.sessionId, from: settings.serverId) ? .error(.sessionMoved)
-            : preparer.prepare(request.body, op: op, context: prepareContext(connection, zxid: zxid, now: now), tree: tree)
+            : prepare(request.body, op: op, context: prepareContext(connection, zxid: zxid, now: now))
         var ops: [MultiOp] = []
         if case .multi(let multi) = request.body { ops = multi.ops }
         propose(body, sessionId: connection.sessionId, cxid: request.xid, zxid: zxid, now: now,
                 origin: .reply(id, xid: request.xid, op: op, ops: ops))
+    }
+
+    /// A write's transaction body; a reconfiguration is checked against the ensemble as this leader sees it.
+    func prepare(_ body: ClientRequest.Body, op: OpCode, context: RequestPreparer.Context) -> TxnBody {
+        if case .reconfig(let r) = body {
+            return preparer.prepareReconfig(r, state: replication?.reconfigState, standaloneEnabled: settings.standaloneEnabled,
+                                            context: context, tree: tree)
+        }
+        return preparer.prepare(body, op: op, context: context, tree: tree)
     }
 
     static func multiResult(_ result: TxnResult, op: OpCode) -> MultiOpResult {

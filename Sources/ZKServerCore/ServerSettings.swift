@@ -27,6 +27,8 @@ public struct ServerSettings: Sendable {
     /// Containers that never had a child are deleted after this long; 0 = never (Apache's default).
     public var containerMaxNeverUsedIntervalMs: Int64 = 0
     public var reconfigEnabled = false
+    /// zoo.cfg's standaloneEnabled: with it, a reconfiguration must leave at least two voters.
+    public var standaloneEnabled = true
     /// How long a connection may stay without a session (zookeeper.nio.sessionlessCnxnTimeout, Apache's 10 s).
     public var sessionlessConnectionTimeoutMs: Int64 = 10_000
     /// globalOutstandingLimit (Apache's 1000): past this many requests outstanding, a connection is not

@@ -19,6 +19,7 @@ public enum DataDirTools {
         case .delete(let t): return "delete \(t.path)"
         case .deleteContainer(let t): return "deleteContainer \(t.path)"
         case .setData(let t): return "setData \(t.path) \(dataText(t.data)) version \(t.version)"
+        case .reconfig(let t): return "reconfig \(dataText(t.data)) version \(t.version)"
         case .setACL(let t): return "setACL \(t.path) acl \(aclText(t.acl)) version \(t.version)"
         case .check(let t): return "check \(t.path) version \(t.version)"
         case .multi(let bodies): return "multi [" + bodies.map(describe).joined(separator: "; ") + "]"

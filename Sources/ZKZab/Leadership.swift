@@ -26,6 +26,8 @@ struct Leadership: Sendable {
     var initialHistoryEnd: Zxid = .zero
     var learners: [PeerID: LearnerHandle] = [:]
     var lastPing: Int
+    /// The configuration NEWLEADER announces, active here once the epoch is established.
+    var announcedConfig: Membership?
 }
 
 /// The leader's view of one learner connection.

@@ -15,6 +15,8 @@ struct LearnerSession: Sendable {
     }
 
     var leader: PeerID
+    /// The role this session was opened in; a reconfiguration that changes it ends the session.
+    var type: LearnerType
     var phase: Phase = .awaitingLeaderInfo
     /// Tick of the last packet from the leader.
     var lastHeard: Int

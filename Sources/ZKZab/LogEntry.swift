@@ -5,13 +5,17 @@ import NIOCore
 public struct LogEntry: Hashable, Sendable, CustomStringConvertible {
     public var zxid: Zxid
     public var payload: ByteBuffer
+    /// Set on a reconfiguration: the membership it installs once committed (its version is `zxid`). The host
+    /// reads it out of the payload wherever an entry comes from (a client, a PROPOSAL, the disk).
+    public var reconfig: Membership?
 
-    public init(zxid: Zxid, payload: ByteBuffer) {
+    public init(zxid: Zxid, payload: ByteBuffer, reconfig: Membership? = nil) {
         self.zxid = zxid
         self.payload = payload
+        self.reconfig = reconfig
     }
 
-    public var description: String { "\(zxid)(\(payload.readableBytes)B)" }
+    public var description: String { "\(zxid)(\(payload.readableBytes)B)" + (reconfig.map { " reconfig \($0)" } ?? "") }
 }
 
 /// The application state after applying every transaction through `zxid`, serialized by the

@@ -46,6 +46,11 @@ public enum ZabEvent: Hashable, Sendable, CustomStringConvertible {
     case following(leader: PeerID, epoch: Int64)
     /// The peer stopped serving; `reason` is for the log.
     case stopped(reason: String)
+    /// A reconfiguration was logged: its members may start talking to this server before it is active.
+    case reconfigSeen(Membership)
+    /// This membership is now the active one (committed, or adopted from the leader's NEWLEADER): the host
+    /// records it durably (Apache's dynamic config file) and connects to its members.
+    case reconfigured(Membership)
 
     public var description: String {
         switch self {
@@ -53,6 +58,8 @@ public enum ZabEvent: Hashable, Sendable, CustomStringConvertible {
         case .leading(let e): "leading epoch \(e)"
         case .following(let l, let e): "following \(l) epoch \(e)"
         case .stopped(let r): "stopped: \(r)"
+        case .reconfigSeen(let m): "reconfig seen \(m)"
+        case .reconfigured(let m): "reconfigured \(m)"
         }
     }
 }

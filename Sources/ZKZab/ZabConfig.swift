@@ -11,12 +11,20 @@ public enum ZabSetupError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Static ensemble membership and timing, all in ticks (Apache's tickTime multiples).
+/// Ensemble membership and timing, all in ticks (Apache's tickTime multiples). The membership is the one
+/// the server starts with; a peer replaces it when a reconfiguration is activated.
 public struct ZabConfig: Sendable, Hashable {
     public var id: PeerID
     /// Voting members, including `id` when this server is a participant.
     public var participants: Set<PeerID>
     public var observers: Set<PeerID>
+    /// The configuration's version (the zxid of the reconfig that made it) and its text, see `Membership`.
+    public var configVersion: Int64 = 0
+    public var configText: String = ""
+    /// zoo.cfg's reconfigEnabled. With it, the first leader of a configuration still at version 0 gives it its
+    /// epoch's first zxid as version (Apache's ZOOKEEPER-1783), so that an established configuration wins
+    /// over the partial one a joining server starts with.
+    public var reconfigEnabled = false
     /// Ticks a learner may take to connect and sync, and a new leader to gather its quorums (initLimit).
     public var initLimit: Int
     /// Ticks of silence after which a follower abandons its leader and a leader drops a learner (syncLimit).
@@ -60,12 +68,23 @@ public struct ZabConfig: Sendable, Hashable {
         else { throw .invalidConfig("limits must be positive") }
     }
 
-    public var learnerType: LearnerType { participants.contains(id) ? .participant : .observer }
+    /// A server a reconfiguration removed stays a follower, without a vote (Apache's updateLearnerType: a
+    /// "non-voting follower" until it is shut down or added back).
+    public var learnerType: LearnerType { observers.contains(id) ? .observer : .participant }
+
+    public var isVoter: Bool { participants.contains(id) }
+    public var isMember: Bool { participants.contains(id) || observers.contains(id) }
+
+    public var membership: Membership {
+        get { Membership(participants: participants, observers: observers, version: configVersion, text: configText) }
+        set {
+            participants = newValue.participants
+            observers = newValue.observers
+            configVersion = newValue.version
+            configText = newValue.text
+        }
+    }
 
     /// Whether `peers` contain a strict majority of the participants.
-    public func isQuorum<S: Sequence>(_ peers: S) -> Bool where S.Element == PeerID {
-        var count = 0
-        for peer in peers where participants.contains(peer) { count += 1 }
-        return 2 * count > participants.count
-    }
+    public func isQuorum<S: Sequence>(_ peers: S) -> Bool where S.Element == PeerID { membership.isQuorum(peers) }
 }

@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// The cases carry what each packet means; the server's `PeerWire` maps them to Apache's
 /// `QuorumPacket {type, zxid, data}` layout. REVALIDATE and SYNC are the server's business, not
-/// consensus'; reconfiguration packets (COMMITANDACTIVATE, INFORMANDACTIVATE) are not modelled yet.
+/// consensus'.
 public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     case notification(Notification)
     /// Learner → leader: a client write received by a learner (REQUEST 1).
@@ -18,12 +18,16 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     case ack(Zxid)
     /// Leader → follower: everything through zxid is committed (COMMIT 4).
     case commit(Zxid)
+    /// Leader → follower: the reconfiguration at zxid is committed; activate it and follow the designated
+    /// leader (COMMITANDACTIVATE 9).
+    case commitAndActivate(Zxid, designatedLeader: PeerID)
     /// Both ways: liveness (PING 5). The leader sends its last zxid.
     case ping(Zxid)
     /// Leader → observer: a committed transaction (INFORM 8).
     case inform(LogEntry)
     /// Leader → learner: the sync stream is complete; persist it and ack (NEWLEADER 10, zxid `(epoch, 0)`).
-    case newLeader(Zxid)
+    /// It carries the leader's configuration, which a learner with an older one adopts (a SNAP holds none).
+    case newLeader(Zxid, config: Membership?)
     /// Follower → leader: the first packet of a connection, with `(acceptedEpoch, 0)` (FOLLOWERINFO 11).
     case followerInfo(Zxid)
     /// Leader → learner: a quorum has the new epoch's history; start serving (UPTODATE 12).
@@ -34,6 +38,8 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     case trunc(Zxid)
     /// Leader → learner: replace your state with this snapshot; later entries follow (SNAP 15).
     case snap(Snapshot)
+    /// Leader → observer: a committed reconfiguration, to activate (INFORMANDACTIVATE 19).
+    case informAndActivate(LogEntry, designatedLeader: PeerID)
     /// Observer → leader: the first packet of a connection (OBSERVERINFO 16).
     case observerInfo(Zxid)
     /// Leader → learner: the proposed new epoch as `(epoch, 0)` (LEADERINFO 17).
@@ -46,7 +52,7 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
     var historyZxid: Zxid? {
         switch self {
         case .diff(let z), .trunc(let z): z
-        case .proposal(let e), .inform(let e): e.zxid
+        case .proposal(let e), .inform(let e), .informAndActivate(let e, _): e.zxid
         case .snap(let s): s.zxid
         default: nil
         }
@@ -59,9 +65,11 @@ public enum ZabMessage: Hashable, Sendable, CustomStringConvertible {
         case .proposal(let e): "PROPOSAL \(e)"
         case .ack(let z): "ACK \(z)"
         case .commit(let z): "COMMIT \(z)"
+        case .commitAndActivate(let z, let l): "COMMITANDACTIVATE \(z) leader=\(l)"
+        case .informAndActivate(let e, let l): "INFORMANDACTIVATE \(e) leader=\(l)"
         case .ping(let z): "PING \(z)"
         case .inform(let e): "INFORM \(e)"
-        case .newLeader(let z): "NEWLEADER \(z)"
+        case .newLeader(let z, let c): "NEWLEADER \(z)" + (c.map { $0.version == 0 ? "" : " config \($0)" } ?? "")
         case .followerInfo(let z): "FOLLOWERINFO \(z)"
         case .upToDate: "UPTODATE"
         case .diff(let z): "DIFF \(z)"

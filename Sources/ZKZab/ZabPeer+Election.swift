@@ -14,7 +14,7 @@ extension ZabPeer {
         logicalClock += 1
         let proposal = initialVote
         var election = Election(proposal: proposal, resendAt: now + config.resendInterval, resendInterval: config.resendInterval)
-        if config.learnerType == .participant {
+        if config.isVoter {
             election.received[id] = Notification(state: .looking, vote: proposal)
         }
         role = .looking(election)
@@ -48,7 +48,8 @@ extension ZabPeer {
             send(.notification(Notification(state: .looking, vote: election.proposal)), to: peer)
             return
         }
-        if config.learnerType == .observer {
+        if !config.isVoter {
+            // An observer, or a server a reconfiguration removed: it follows whoever a quorum follows.
             guard n.state == .following || n.state == .leading else { return }
             election.outOfElection[peer] = n
             role = .looking(election)
@@ -116,7 +117,7 @@ extension ZabPeer {
     /// Starts the finalize wait once a quorum agrees on our proposal, or decides at once when every
     /// participant does.
     private mutating func checkElectionDecision() {
-        guard case .looking(var election) = role, config.learnerType == .participant else { return }
+        guard case .looking(var election) = role, config.isVoter else { return }
         let mine = Notification(state: .looking, vote: election.proposal)
         let agreeing = election.received.filter { $0.value.agrees(with: mine) }.keys
         if agreeing.count == config.participants.count {
@@ -152,7 +153,7 @@ extension ZabPeer {
 
     private mutating func decide(_ vote: Vote) {
         if vote.leader == id {
-            guard config.learnerType == .participant else { return }
+            guard config.isVoter else { return }
             currentVote = vote
             becomeLeader()
         } else {

@@ -15,7 +15,11 @@ extension ZabPeer {
         case .followerInfo(let zxid), .observerInfo(let zxid):
             let type: LearnerType
             if case .followerInfo = message { type = .participant } else { type = .observer }
-            guard type == .participant ? config.participants.contains(peer) : config.observers.contains(peer) else { return }
+            // A member connects in its role under the active or the pending configuration; a server in
+            // neither may sync as a non-voter ahead of the reconfiguration that adds it (as Apache's
+            // LearnerHandler lets it), and counts for nothing until then.
+            let roles = [config.membership.role(of: peer), pendingReconfig?.role(of: peer)]
+            guard roles.contains(type) || roles.allSatisfy({ $0 == nil }) else { return }
             if type == .participant && l.phase != .discovery && zxid.epoch > l.newEpoch {
                 // It promised a later epoch to another candidate and will refuse ours. Apache keeps leading
                 // without it until the next election; we start that election now so that its epoch is
@@ -26,7 +30,7 @@ extension ZabPeer {
             var handle = LearnerHandle(type: type, lastHeard: now, deadline: now + config.initLimit)
             handle.connectedAt = now
             if l.phase == .discovery {
-                if type == .participant { l.connecting[peer] = zxid.epoch }
+                if type == .participant && config.participants.contains(peer) { l.connecting[peer] = zxid.epoch }
             } else {
                 handle.phase = .awaitingAckEpoch
                 send(.leaderInfo(Zxid(epoch: l.newEpoch, counter: 0)), to: peer)
@@ -131,6 +135,11 @@ extension ZabPeer {
         l.phase = .synchronizing
         l.deadline = now + config.initLimit
         l.newLeaderAcks = [id]
+        var announced = config.membership
+        if config.reconfigEnabled && announced.version == 0 && pendingReconfig == nil {
+            announced.version = Zxid(epoch: l.newEpoch, counter: 0).rawValue
+        }
+        l.announcedConfig = announced
         role = .leading(l)
         setCurrentEpoch(l.newEpoch, durableThrough: log.lastZxid)
         for (peer, handle) in l.learners.sorted(by: { $0.key < $1.key }) where handle.phase == .awaitingQuorum {
@@ -157,7 +166,8 @@ extension ZabPeer {
         }
         for entry in log.entries(after: base, through: log.lastZxid) { send(.proposal(entry), to: peer) }
         if lastCommitted > .zero { send(.commit(lastCommitted), to: peer) }
-        send(.newLeader(Zxid(epoch: l.newEpoch, counter: 0)), to: peer)
+        let announced = l.phase == .broadcast ? config.membership : (l.announcedConfig ?? config.membership)
+        send(.newLeader(Zxid(epoch: l.newEpoch, counter: 0), config: announced), to: peer)
         handle.phase = .awaitingNewLeaderAck(syncEnd: log.lastZxid)
         handle.deadline = now + config.initLimit
         l.learners[peer] = handle
@@ -169,6 +179,7 @@ extension ZabPeer {
         guard case .leading(var l) = role, l.phase == .synchronizing, config.isQuorum(l.newLeaderAcks) else { return }
         l.phase = .broadcast
         role = .leading(l)
+        if let announced = l.announcedConfig, announced.version > config.configVersion { activate(announced) }
         commitAsLeader(through: l.initialHistoryEnd)
         for (peer, handle) in l.learners.sorted(by: { $0.key < $1.key }) where handle.phase == .awaitingUpToDate {
             l.learners[peer]?.phase = .broadcast
@@ -179,14 +190,15 @@ extension ZabPeer {
         commitIfQuorum()
     }
 
-    mutating func leaderPropose(_ payload: ByteBuffer) throws(ZabError) -> Zxid {
+    mutating func leaderPropose(_ payload: ByteBuffer, reconfig: Membership? = nil) throws(ZabError) -> Zxid {
         guard case .leading(let l) = role, l.phase == .broadcast else { throw .notServing(leader: leader) }
         guard let zxid = nextProposalZxid else {
             // Apache: "zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start".
             stopServing("zxid counter of epoch \(l.newEpoch) exhausted")
             throw .counterExhausted
         }
-        let entry = LogEntry(zxid: zxid, payload: payload)
+        var entry = LogEntry(zxid: zxid, payload: payload, reconfig: reconfig)
+        entry.reconfig?.version = zxid.rawValue
         appendToLog(entry)
         for (peer, handle) in l.learners.sorted(by: { $0.key < $1.key }) where handle.isForwarding && handle.type == .participant {
             send(.proposal(entry), to: peer)
@@ -194,28 +206,48 @@ extension ZabPeer {
         return zxid
     }
 
-    /// Commits the highest zxid that a quorum, including us, holds durably.
+    /// Commits the highest zxid that a quorum, including us, holds durably; from a pending reconfiguration on,
+    /// a quorum of the new configuration must hold it too (Apache's Proposal.hasAllQuorums).
     private mutating func commitIfQuorum() {
         guard case .leading(let l) = role, l.phase == .broadcast else { return }
-        var acked = [durableThrough]
-        for handle in l.learners.values where handle.countsForCommit { acked.append(handle.ackedThrough) }
-        let needed = config.participants.count / 2 + 1
-        guard acked.count >= needed else { return }
-        acked.sort(by: >)
-        commitAsLeader(through: min(acked[needed - 1], durableThrough))
+        var target = min(quorumAcked(config.membership, l), durableThrough)
+        if let next = pendingReconfig, target >= Zxid(rawValue: next.version) {
+            let reconfigZxid = Zxid(rawValue: next.version)
+            let newQuorum = quorumAcked(next, l)
+            target = newQuorum >= reconfigZxid ? min(target, newQuorum) : log.largest(below: reconfigZxid)
+        }
+        if commitAsLeader(through: target) { commitIfQuorum() }
     }
 
-    private mutating func commitAsLeader(through zxid: Zxid) {
-        guard case .leading(let l) = role, zxid > lastCommitted else { return }
-        let newly = log.entries(after: lastCommitted, through: zxid)
-        commitLocally(through: zxid)
+    /// Returns whether a reconfiguration was activated (the new quorum may commit more at once).
+    @discardableResult
+    private mutating func commitAsLeader(through zxid: Zxid) -> Bool {
+        guard case .leading(let l) = role, zxid > lastCommitted else { return false }
+        let previous = lastCommitted
+        let newly = log.entries(after: previous, through: zxid)
+        let activated = commitLocally(through: zxid)
+        let reconfigs = newly.filter { $0.reconfig != nil }
+        let designated = reconfigs.last?.reconfig.map { designatedLeader($0, l) } ?? id
         for (peer, handle) in l.learners.sorted(by: { $0.key < $1.key }) where handle.isForwarding {
             if handle.type == .participant {
-                send(.commit(lastCommitted), to: peer)
+                // Apache commits a reconfiguration with COMMITANDACTIVATE of its own zxid, the rest with COMMIT.
+                var committed = previous
+                for entry in reconfigs {
+                    let before = log.largest(below: entry.zxid)
+                    if before > committed { send(.commit(before), to: peer) }
+                    send(.commitAndActivate(entry.zxid, designatedLeader: designated), to: peer)
+                    committed = entry.zxid
+                }
+                if lastCommitted > committed { send(.commit(lastCommitted), to: peer) }
             } else {
-                for entry in newly { send(.inform(entry), to: peer) }
+                for entry in newly {
+                    send(entry.reconfig == nil ? .inform(entry) : .informAndActivate(entry, designatedLeader: designated), to: peer)
+                }
             }
         }
+        if activated { leaderActivated() }
+        guard case .leading = role else { return false }
+        return activated
     }
 
     mutating func leaderPersisted() {

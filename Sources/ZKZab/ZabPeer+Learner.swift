@@ -1,6 +1,6 @@
 extension ZabPeer {
     mutating func becomeLearner(of leader: PeerID) {
-        role = .following(LearnerSession(leader: leader, lastHeard: now, connectedAt: now))
+        role = .following(LearnerSession(leader: leader, type: config.learnerType, lastHeard: now, connectedAt: now))
         pending.events.append(.stateChanged(state))
         sendLearnerInfo(to: leader)
     }
@@ -54,6 +54,7 @@ extension ZabPeer {
             log.truncate(after: zxid)
             pending.storage.append(.truncate(after: zxid))
             durableThrough = min(durableThrough, zxid)
+            findPendingReconfig()
             session.phase = .syncing
             role = .following(session)
         case (.snap(let snapshot), .awaitingSync):
@@ -66,6 +67,7 @@ extension ZabPeer {
             pending.committed.removeAll { $0.zxid <= snapshot.zxid }
             lastCommitted = snapshot.zxid
             durableThrough = snapshot.zxid
+            findPendingReconfig()
             session.phase = .syncing
             role = .following(session)
         case (.proposal(let entry), .syncing), (.proposal(let entry), .awaitingUpToDate), (.proposal(let entry), .broadcast):
@@ -78,20 +80,21 @@ extension ZabPeer {
             appendToLog(entry)
         case (.commit(let zxid), .syncing), (.commit(let zxid), .awaitingUpToDate), (.commit(let zxid), .broadcast):
             guard zxid <= log.lastZxid else { return stopServing("COMMIT \(zxid) beyond our log \(log.lastZxid)") }
-            commitLocally(through: zxid)
-        case (.inform(let entry), .awaitingUpToDate), (.inform(let entry), .broadcast):
-            guard config.learnerType == .observer else { return stopServing("INFORM sent to a follower") }
-            if let existing = log.entry(entry.zxid) {
-                // Already logged during sync, committed only now.
-                guard existing == entry else { return stopServing("INFORM \(entry.zxid) differs from our log") }
-            } else {
-                guard log.accepts(entry.zxid) else {
-                    return stopServing("INFORM \(entry.zxid) does not follow \(log.lastZxid)")
-                }
-                appendToLog(entry)
+            if commitLocally(through: zxid) { learnerActivated(servedAs: session.type) }
+        case (.commitAndActivate(let zxid, let designated), .syncing), (.commitAndActivate(let zxid, let designated), .awaitingUpToDate),
+             (.commitAndActivate(let zxid, let designated), .broadcast):
+            guard log.entry(zxid)?.reconfig != nil else {
+                return stopServing("COMMITANDACTIVATE \(zxid) names no reconfiguration in our log")
             }
-            commitLocally(through: entry.zxid)
-        case (.newLeader(let zxid), .syncing):
+            if commitLocally(through: zxid) { learnerActivated(designatedLeader: designated, servedAs: session.type) }
+        case (.informAndActivate(let entry, let designated), .awaitingUpToDate), (.informAndActivate(let entry, let designated), .broadcast):
+            guard entry.reconfig != nil else { return stopServing("INFORMANDACTIVATE \(entry.zxid) carries no reconfiguration") }
+            guard receiveInform(entry) else { return }
+            if commitLocally(through: entry.zxid) { learnerActivated(designatedLeader: designated, servedAs: session.type) }
+        case (.inform(let entry), .awaitingUpToDate), (.inform(let entry), .broadcast):
+            guard receiveInform(entry) else { return }
+            if commitLocally(through: entry.zxid) { learnerActivated(servedAs: session.type) }
+        case (.newLeader(let zxid, let membership), .syncing):
             guard zxid.epoch == session.newEpoch else {
                 return stopServing("NEWLEADER for epoch \(zxid.epoch), expected \(session.newEpoch)")
             }
@@ -99,6 +102,12 @@ extension ZabPeer {
             session.syncEnd = log.lastZxid
             session.phase = .awaitingUpToDate
             role = .following(session)
+            if let membership, membership.version > config.configVersion {
+                // Synced by SNAP, or the reconfiguration's entry went before our log starts: the leader's word.
+                activate(membership)
+                learnerActivated(servedAs: session.type)
+                guard case .following = role else { return }
+            }
             ackNewLeaderIfDurable()
         case (.upToDate, .awaitingUpToDate) where session.newLeaderAcked:
             session.phase = .broadcast
@@ -107,6 +116,28 @@ extension ZabPeer {
         default:
             stopServing("unexpected \(message) from leader \(peer) in \(session.phase)")
         }
+    }
+
+    /// Logs an INFORM's entry unless the sync already did; false when the learner stopped over it.
+    private mutating func receiveInform(_ entry: LogEntry) -> Bool {
+        guard config.learnerType == .observer else {
+            stopServing("INFORM sent to a follower")
+            return false
+        }
+        if let existing = log.entry(entry.zxid) {
+            // Already logged during sync, committed only now.
+            guard existing == entry else {
+                stopServing("INFORM \(entry.zxid) differs from our log")
+                return false
+            }
+        } else {
+            guard log.accepts(entry.zxid) else {
+                stopServing("INFORM \(entry.zxid) does not follow \(log.lastZxid)")
+                return false
+            }
+            appendToLog(entry)
+        }
+        return true
     }
 
     /// ZOOKEEPER-3911/4646: the NEWLEADER ACK promises the leader that the whole synced history is on

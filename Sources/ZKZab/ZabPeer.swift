@@ -22,8 +22,12 @@ public enum ProposeOutcome: Hashable, Sendable {
 /// every effect is queued in a `Ready` the host takes with `takeReady()` and carries out in the order
 /// `Ready` documents. The host restarts a server by building a new peer from its `PersistentState`.
 public struct ZabPeer: Sendable {
-    public let config: ZabConfig
+    /// The membership in it changes when a reconfiguration is activated (`activate`).
+    public internal(set) var config: ZabConfig
     public var id: PeerID { config.id }
+    /// The newest reconfiguration in the log that is not committed yet (Apache's lastSeenQuorumVerifier when
+    /// it differs from the active one); at most one, as the server refuses a second while one is pending.
+    public internal(set) var pendingReconfig: Membership?
 
     /// Persisted: the highest epoch promised to a leader. Never decreases.
     public internal(set) var acceptedEpoch: Int64
@@ -62,6 +66,7 @@ public struct ZabPeer: Sendable {
         durableThrough = log.lastZxid
         currentVote = Vote(leader: config.id, zxid: log.lastZxid, electionEpoch: 0, peerEpoch: state.currentEpoch)
         role = .looking(Election(proposal: currentVote, resendAt: 0, resendInterval: config.resendInterval))
+        findPendingReconfig()
         startElection(reason: "start")
     }
 
@@ -101,11 +106,12 @@ public struct ZabPeer: Sendable {
         }
     }
 
-    /// A client write. See `ProposeOutcome`.
-    public mutating func propose(_ payload: ByteBuffer) throws(ZabError) -> ProposeOutcome {
+    /// A client write. See `ProposeOutcome`. A reconfiguration carries the membership it installs (only a
+    /// leader proposes one: its version becomes the zxid it gets).
+    public mutating func propose(_ payload: ByteBuffer, reconfig: Membership? = nil) throws(ZabError) -> ProposeOutcome {
         switch role {
         case .leading(let l) where l.phase == .broadcast:
-            return .proposed(try leaderPropose(payload))
+            return .proposed(try leaderPropose(payload, reconfig: reconfig))
         case .following(let s) where s.phase == .broadcast:
             send(.request(payload), to: s.leader)
             return .forwarded(to: s.leader)
@@ -217,14 +223,29 @@ public struct ZabPeer: Sendable {
     mutating func appendToLog(_ entry: LogEntry) {
         log.append(entry)
         pending.storage.append(.append(entry))
+        if let membership = entry.reconfig, membership.version > config.configVersion {
+            pendingReconfig = membership
+            pending.events.append(.reconfigSeen(membership))
+        }
     }
 
-    /// Marks everything through `zxid` committed and hands it to the application.
-    mutating func commitLocally(through zxid: Zxid) {
+    /// Marks everything through `zxid` committed and hands it to the application; a reconfiguration among
+    /// them becomes the active membership. Returns whether one did.
+    @discardableResult
+    mutating func commitLocally(through zxid: Zxid) -> Bool {
         let target = min(zxid, log.lastZxid)
-        guard target > lastCommitted else { return }
-        pending.committed.append(contentsOf: log.entries(after: lastCommitted, through: target))
+        guard target > lastCommitted else { return false }
+        let entries = log.entries(after: lastCommitted, through: target)
+        pending.committed.append(contentsOf: entries)
         lastCommitted = target
+        var activated = false
+        for entry in entries {
+            if let membership = entry.reconfig, membership.version > config.configVersion {
+                activate(membership)
+                activated = true
+            }
+        }
+        return activated
     }
 
     /// Leaves the current role for a new election.

@@ -38,7 +38,7 @@ import ZKZab
         leader.step(.ackEpoch(lastZxid: z(4, 1), currentEpoch: 4), from: 2)
         var ready = leader.takeReady()
         #expect(ready.storage == [.setCurrentEpoch(7)])
-        #expect(ready.messages.map(\.message) == [.diff(z(4, 1)), .proposal(entry(4, 2)), .newLeader(z(7, 0))])
+        #expect(ready.messages.map(\.message) == [.diff(z(4, 1)), .proposal(entry(4, 2)), .newLeader(z(7, 0), config: Membership(participants: three))])
         #expect(leader.servingEpoch == nil, "not established before a quorum acks NEWLEADER")
         #expect(throws: ZabError.notServing(leader: 1)) { try leader.propose([1]) }
 
@@ -102,7 +102,7 @@ import ZKZab
     /// rather than ending the new session (found by the simulator under a mutation run, seed 349).
     @Test func leftoversBeforeLeaderInfoAreIgnored() {
         var follower = electedFollower()
-        for leftover in [ZabMessage.upToDate, .commit(z(4, 2)), .proposal(entry(4, 1)), .newLeader(z(6, 0)), .ping(z(4, 2))] {
+        for leftover in [ZabMessage.upToDate, .commit(z(4, 2)), .proposal(entry(4, 1)), .newLeader(z(6, 0), config: nil), .ping(z(4, 2))] {
             follower.step(leftover, from: 1)
             #expect(follower.state == .following)
         }
@@ -178,7 +178,7 @@ import ZKZab
         var ready = follower.takeReady()
         #expect(ready.storage == [.setAcceptedEpoch(7)])
         #expect(ready.messages == [Outgoing(to: 1, message: .ackEpoch(lastZxid: .zero, currentEpoch: 0))])
-        for message in [ZabMessage.diff(.zero), .proposal(entry(4, 1)), .proposal(entry(4, 2)), .newLeader(z(7, 0))] {
+        for message in [ZabMessage.diff(.zero), .proposal(entry(4, 1)), .proposal(entry(4, 2)), .newLeader(z(7, 0), config: nil)] {
             follower.step(message, from: 1)
         }
         ready = follower.takeReady()
@@ -221,7 +221,7 @@ import ZKZab
         committed.step(.leaderInfo(z(7, 0)), from: 1)
         committed.step(.diff(z(4, 2)), from: 1)
         committed.step(.commit(z(4, 2)), from: 1)
-        committed.step(.newLeader(z(7, 0)), from: 1)
+        committed.step(.newLeader(z(7, 0), config: nil), from: 1)
         _ = committed.takeReady()
         committed.tick()
         for _ in 0..<20 { committed.tick() }

@@ -1,4 +1,5 @@
 import ZKReplica
+import ZKServerCore
 import ZKStorage
 import ZKZab
 
@@ -9,14 +10,12 @@ struct EnsembleSettings: Sendable {
     }
 
     var myId: Int64
-    var members: [Int64: ZooConfig.Peer]
+    var members: [Int64: QuorumServerSpec]
     var zab: ZabConfig
     /// Zab ticks per tickTime: elections and pings move in tenths of a tick, as Apache's millisecond timers
     /// (finalizeWait 200 ms) do, while initLimit and syncLimit keep their meaning in ticks.
     static let subTicks = 10
     var subTickMillis: Int64
-    /// QuorumVerifier.toString: the members, then the config version; /zookeeper/config and NEWLEADER hold it.
-    var configText: String
 
     /// nil when zoo.cfg describes a standalone server.
     static func from(_ config: ZooConfig, myIdText: String?) throws -> EnsembleSettings? {
@@ -27,7 +26,7 @@ struct EnsembleSettings: Sendable {
         guard let myId = Int64(text.filter { !$0.isWhitespace }) else {
             throw Failure(description: "\(config.dataDir)/myid: not a server id: \(text)")
         }
-        var members: [Int64: ZooConfig.Peer] = [:]
+        var members: [Int64: QuorumServerSpec] = [:]
         for peer in config.peers { members[peer.id] = peer }
         guard members[myId] != nil else {
             throw Failure(description: "myid is \(myId) but zoo.cfg has no server.\(myId) line")
@@ -37,22 +36,17 @@ struct EnsembleSettings: Sendable {
         let participants = Set(members.values.filter { !$0.observer }.map(\.id))
         let observers = Set(members.values.filter(\.observer).map(\.id))
         guard !participants.isEmpty else { throw Failure(description: "the ensemble has no participants, only observers") }
-        let zab = ZabConfig(id: myId, participants: participants, observers: observers,
+        var zab = ZabConfig(id: myId, participants: participants, observers: observers,
                             initLimit: config.initLimit * subTicks, syncLimit: config.syncLimit * subTicks,
                             finalizeWait: 1, resendInterval: 2, maxResendInterval: 2 * subTicks, pingInterval: subTicks / 2,
                             counterLimit: config.zxidCounterLimit)
-        let lines = members.keys.sorted().compactMap { members[$0] }.map { peer -> String in
-            let role = peer.observer ? "observer" : "participant"
-            let clientHost = peer.clientHost ?? (peer.clientPort == nil ? nil : "0.0.0.0")
-            let client = peer.clientPort.map { ";\(clientHost ?? "0.0.0.0"):\($0)" } ?? ""
-            return "server.\(peer.id)=\(peer.host):\(peer.quorumPort):\(peer.electionPort):\(role)\(client)"
-        }
+        zab.membership = QuorumConfig(servers: members, version: config.configVersion).membership
+        zab.reconfigEnabled = config.reconfigEnabled
         return EnsembleSettings(myId: myId, members: members, zab: zab,
-                                subTickMillis: max(10, Int64(config.tickTime) / Int64(subTicks)),
-                                configText: (lines + ["version=0"]).joined(separator: "\n"))
+                                subTickMillis: max(10, Int64(config.tickTime) / Int64(subTicks)))
     }
 
-    var me: ZooConfig.Peer { members[myId]! }
+    var me: QuorumServerSpec { members[myId]! }
 
     /// Apache starts read-only mode max(2 s, tickTime) after a member loses its quorum; in Zab ticks.
     var readOnlyAfterTicks: Int {
@@ -73,10 +67,9 @@ extension EnsembleSettings {
             electionPort=\(me.electionPort)
             quorumPort=\(me.quorumPort)
             peerType=\(isObserver ? 1 : 0)
-            membership: \n\(configText)
 
             """
-        return ReplicaSettings(myId: myId, zab: zab, configText: configText, confSection: confSection,
+        return ReplicaSettings(myId: myId, zab: zab, confSection: confSection,
                                readOnlyModeEnabled: config.readOnlyModeEnabled, readOnlyAfterTicks: readOnlyAfterTicks)
     }
 
@@ -93,7 +86,7 @@ extension EnsembleSettings {
         if let path = recovered.snapshotPath {
             snapshot = Snapshot(zxid: Zxid(rawValue: recovered.snapshotZxid), data: try FileSystem.readFile(path))
         }
-        let entries = recovered.logTail.map { LogEntry(zxid: Zxid(rawValue: $0.zxid), payload: $0.payload) }
+        let entries = recovered.logTail.map { Replica.logEntry(zxid: $0.zxid, payload: $0.payload) }
         // A server that crashed between its two epoch files can hold currentEpoch > acceptedEpoch; the larger
         // promise is the one kept.
         let state = PersistentState(acceptedEpoch: max(epochs.accepted, epochs.current), currentEpoch: epochs.current,

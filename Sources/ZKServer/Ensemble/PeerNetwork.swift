@@ -7,6 +7,7 @@ import ZKTLS
 import ZKJute
 import ZKProtocol
 import ZKReplica
+import ZKServerCore
 import ZKZab
 
 /// What the network hands to the member that owns it; called on the server's event loop.
@@ -23,6 +24,12 @@ protocol PeerNetworkDelegate: AnyObject {
 final class PeerNetwork: @unchecked Sendable {
     let eventLoop: any EventLoop
     let settings: EnsembleSettings
+    /// Every server we know an address for: zoo.cfg's, then each configuration seen since (a removed
+    /// member stays, as it may still follow without a vote).
+    private(set) var members: [Int64: QuorumServerSpec]
+    /// The active configuration, whose text every notification carries and whose version FOLLOWERINFO gives.
+    private(set) var membership: Membership
+    private var configText: String
     weak var delegate: (any PeerNetworkDelegate)?
     /// The server's log: a failed quorum authentication is an operator's event, not a peer's.
     var logger = Logger(label: "zkserver")
@@ -49,6 +56,9 @@ final class PeerNetwork: @unchecked Sendable {
     init(eventLoop: any EventLoop, settings: EnsembleSettings, tls: ServerTLS.Quorum? = nil, auth: QuorumAuthSettings = QuorumAuthSettings()) {
         self.eventLoop = eventLoop
         self.settings = settings
+        members = settings.members
+        membership = settings.zab.membership
+        configText = Replica.configText(settings.zab.membership)
         self.tls = tls
         self.auth = auth
     }
@@ -108,6 +118,14 @@ final class PeerNetwork: @unchecked Sendable {
         listeners = [election, quorum]
     }
 
+    /// A configuration was seen (its servers become reachable) or activated (`active`: it is the one we speak).
+    func learn(_ config: QuorumConfig, active: Bool) {
+        for (id, server) in config.servers { members[id] = server }
+        guard active else { return }
+        membership = config.membership
+        configText = config.text
+    }
+
     func shutdown() {
         stopped = true
         for channel in listeners { channel.close(promise: nil) }
@@ -119,7 +137,7 @@ final class PeerNetwork: @unchecked Sendable {
     /// part too, to hear who leads.
     func tick() {
         guard !stopped else { return }
-        for (id, peer) in settings.members where id < settings.myId && electionChannels[id] == nil {
+        for (id, peer) in members where id < settings.myId && electionChannels[id] == nil {
             dialElection(id, peer)
         }
     }
@@ -128,16 +146,16 @@ final class PeerNetwork: @unchecked Sendable {
 
     func send(_ message: PeerMessage, to peer: Int64) {
         if case .zab(.notification(let n)) = message {
-            let bytes = PeerWire.notificationMessage(n, config: settings.configText)
+            let bytes = PeerWire.notificationMessage(n, config: configText)
             guard let channel = electionChannels[peer] else {
                 pendingNotifications[peer] = bytes
-                if peer < settings.myId, let member = settings.members[peer] { dialElection(peer, member) }
+                if peer < settings.myId, let member = members[peer] { dialElection(peer, member) }
                 return
             }
             sendNotification(bytes, on: channel)
             return
         }
-        let packet = PeerWire.packet(message, myId: settings.myId, config: settings.configText)
+        let packet = PeerWire.packet(message, myId: settings.myId, membership: membership)
         if let channel = learnerChannels[peer] {
             var buffer = channel.allocator.buffer(capacity: 64 + (packet.data?.readableBytes ?? 0))
             packet.encode(into: &buffer)
@@ -191,7 +209,7 @@ final class PeerNetwork: @unchecked Sendable {
 
     // MARK: Election connections
 
-    private func dialElection(_ id: Int64, _ peer: ZooConfig.Peer) {
+    private func dialElection(_ id: Int64, _ peer: QuorumServerSpec) {
         guard electionDials.insert(id).inserted else { return }
         let initial = ElectionInitialMessage(version: .v2, sid: settings.myId,
                                              addresses: ["\(settings.me.host):\(settings.me.electionPort)"])
@@ -241,10 +259,11 @@ final class PeerNetwork: @unchecked Sendable {
     }
 
     /// An accepted election connection introduced itself. Apache's rule: the larger id keeps the connection
-    /// it dialled, so one from a smaller id is closed and dialled back.
+    /// it dialled, so one from a smaller id is closed and dialled back; one from a server no configuration
+    /// names yet (a joiner) is kept, as we have no address to dial it at.
     fileprivate func electionPeerIdentified(_ sid: Int64, channel: any Channel) -> Bool {
-        guard let peer = settings.members[sid], sid != settings.myId, !stopped else { return false }
-        if sid < settings.myId {
+        guard sid != settings.myId, !stopped else { return false }
+        if sid < settings.myId, let peer = members[sid] {
             dialElection(sid, peer)
             return false
         }
@@ -266,7 +285,7 @@ final class PeerNetwork: @unchecked Sendable {
     // MARK: Learner connections
 
     private func dialLeader(_ leader: Int64, first: QuorumPacket) {
-        guard let peer = settings.members[leader] else { return }
+        guard let peer = members[leader] else { return }
         learnerDials[leader] = [first]
         let dialer = makeDialer()
         ClientBootstrap(group: eventLoop)
@@ -305,9 +324,10 @@ final class PeerNetwork: @unchecked Sendable {
         channel.writeAndFlush(buffer, promise: nil)
     }
 
-    /// A learner introduced itself on the quorum port (FOLLOWERINFO/OBSERVERINFO with its id).
+    /// A learner introduced itself on the quorum port (FOLLOWERINFO/OBSERVERINFO with its id). A server in
+    /// no configuration may sync ahead of the reconfiguration that adds it; Zab gives it no vote.
     fileprivate func learnerIdentified(_ sid: Int64, channel: any Channel) -> Bool {
-        guard settings.members[sid] != nil, sid != settings.myId, !stopped else { return false }
+        guard sid != settings.myId, !stopped else { return false }
         if let old = learnerChannels[sid], old !== channel { old.close(promise: nil) }
         learnerChannels[sid] = channel
         return true

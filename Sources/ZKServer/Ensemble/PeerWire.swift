@@ -3,6 +3,7 @@ import ZKDataTree
 import ZKJute
 import ZKProtocol
 import ZKReplica
+import ZKServerCore
 import ZKZab
 
 /// PeerMessage ↔ Apache's bytes: election notifications and QuorumPackets, as Apache 3.8 lays them out
@@ -27,7 +28,8 @@ enum PeerWire {
                                                      peerEpoch: n.peerEpoch))
     }
 
-    static func packet(_ message: PeerMessage, myId: Int64, config: String) -> QuorumPacket {
+    /// - Parameter membership: this server's active configuration, which FOLLOWERINFO gives the version of.
+    static func packet(_ message: PeerMessage, myId: Int64, membership: Membership) -> QuorumPacket {
         switch message {
         case .request(let forwarded):
             return .request(forwarded.learnerRequest, authinfo: forwarded.authIds)
@@ -42,11 +44,11 @@ enum PeerWire {
             SessionTouches(sessions: sessions).encode(into: &data)
             return QuorumPacket(.ping, zxid: zxid.rawValue, data: data)
         case .zab(let zab):
-            return packet(zab, myId: myId, config: config)
+            return packet(zab, myId: myId, membership: membership)
         }
     }
 
-    static func packet(_ message: ZabMessage, myId: Int64, config: String) -> QuorumPacket {
+    static func packet(_ message: ZabMessage, myId: Int64, membership: Membership) -> QuorumPacket {
         switch message {
         case .notification:
             preconditionFailure("notifications travel on the election channel")
@@ -60,14 +62,21 @@ enum PeerWire {
             return .ack(zxid: zxid.rawValue)
         case .commit(let zxid):
             return .commit(zxid: zxid.rawValue)
+        case .commitAndActivate(let zxid, let leader):
+            return .commitAndActivate(zxid: zxid.rawValue, designatedLeader: leader)
+        case .informAndActivate(let entry, let leader):
+            var data = ByteBuffer()
+            data.writeInteger(leader)
+            data.writeImmutableBuffer(entry.payload)
+            return QuorumPacket(.informAndActivate, zxid: entry.zxid.rawValue, data: data)
         case .ping(let zxid):
             return QuorumPacket(.ping, zxid: zxid.rawValue)
-        case .newLeader(let zxid):
-            return .newLeader(zxid: zxid.rawValue, config: config)
+        case .newLeader(let zxid, let config):
+            return .newLeader(zxid: zxid.rawValue, config: config.map(Replica.configText))
         case .followerInfo(let zxid), .observerInfo(let zxid):
             let observer: Bool
             if case .observerInfo = message { observer = true } else { observer = false }
-            return .learnerInfo(observer: observer, acceptedEpoch: zxid.epoch, info: LearnerInfo(serverid: myId, configVersion: 0))
+            return .learnerInfo(observer: observer, acceptedEpoch: zxid.epoch, info: LearnerInfo(serverid: myId, configVersion: membership.version))
         case .upToDate:
             return .upToDate
         case .diff(let zxid):
@@ -100,11 +109,24 @@ enum PeerWire {
                 var data = packet.data ?? ByteBuffer()
                 return .learnerPing(zxid, try SessionTouches(from: &data).sessions)
             case .ping: return .zab(.ping(zxid))
-            case .proposal: return .zab(.proposal(LogEntry(zxid: zxid, payload: packet.data ?? ByteBuffer())))
-            case .inform: return .zab(.inform(LogEntry(zxid: zxid, payload: packet.data ?? ByteBuffer())))
+            case .proposal: return .zab(.proposal(Replica.logEntry(zxid: packet.zxid, payload: packet.data ?? ByteBuffer())))
+            case .inform: return .zab(.inform(Replica.logEntry(zxid: packet.zxid, payload: packet.data ?? ByteBuffer())))
             case .ack: return .zab(.ack(zxid))
             case .commit: return .zab(.commit(zxid))
-            case .newLeader: return .zab(.newLeader(zxid))
+            case .commitAndActivate:
+                return .zab(.commitAndActivate(zxid, designatedLeader: try packet.payload(DesignatedLeaderData.self).designatedLeader))
+            case .informAndActivate:
+                var data = packet.data ?? ByteBuffer()
+                guard let leader = data.readInteger(as: Int64.self) else { throw Malformed(description: "INFORMANDACTIVATE without its leader") }
+                return .zab(.informAndActivate(Replica.logEntry(zxid: packet.zxid, payload: data), designatedLeader: leader))
+            case .newLeader:
+                // A learner of an older Apache sends no configuration; one that does not parse is the leader's fault.
+                guard let data = packet.data, data.readableBytes > 0 else { return .zab(.newLeader(zxid, config: nil)) }
+                do {
+                    return .zab(.newLeader(zxid, config: try QuorumConfig(text: String(buffer: data)).membership))
+                } catch {
+                    throw Malformed(description: "NEWLEADER configuration: \(error)")
+                }
             case .followerInfo: return .zab(.followerInfo(zxid))
             case .observerInfo: return .zab(.observerInfo(zxid))
             case .upToDate: return .zab(.upToDate)
@@ -118,8 +140,6 @@ enum PeerWire {
                 return .revalidate(try packet.payload(RevalidateRequest.self))
             case .revalidate:
                 return .revalidated(try packet.payload(RevalidateReply.self))
-            case .commitAndActivate, .informAndActivate:
-                throw Malformed(description: "\(type) is not supported (no dynamic reconfiguration)")
             }
         } catch let error as JuteError {
             throw Malformed(description: "\(type): \(error)")

@@ -12,6 +12,8 @@ struct ClusterDisk {
     var snapshot: Snapshot?
     var durable: [LogEntry] = []
     var pending: [LogEntry] = []
+    /// The last activated configuration (the dynamic config file a server writes), which a restart starts from.
+    var membership: Membership?
 
     mutating func flushAll() -> Zxid? {
         guard let last = pending.last else { return nil }

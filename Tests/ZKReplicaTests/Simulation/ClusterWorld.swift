@@ -80,7 +80,7 @@ final class ClusterWorld {
             let zab = ZabConfig(id: id, participants: Set(participants), observers: Set(observers),
                                 initLimit: 100, syncLimit: 50, finalizeWait: 1, resendInterval: 2, maxResendInterval: 20,
                                 pingInterval: 5)
-            members[id] = ClusterMember(settings: ReplicaSettings(myId: id, zab: zab, configText: "version=0", confSection: "",
+            members[id] = ClusterMember(settings: ReplicaSettings(myId: id, zab: zab, confSection: "",
                                                                   readOnlyModeEnabled: false, readOnlyAfterTicks: 100))
             boot(id)
         }
@@ -213,7 +213,9 @@ final class ClusterWorld {
         let state = member.disk.recover()
         let peer: ZabPeer
         do {
-            peer = try ZabPeer(config: member.settings.zab, state: member.disk.persistentState)
+            var zab = member.settings.zab
+            if let membership = member.disk.membership { zab.membership = membership }
+            peer = try ZabPeer(config: zab, state: member.disk.persistentState)
         } catch {
             return fail("member \(id) cannot start from its disk: \(error)")
         }
@@ -282,6 +284,10 @@ final class ClusterWorld {
                 send(message, from: id, to: to)
             case .dropPeerConnection(let peer):
                 cut(Link(id, peer))
+            case .configSeen:
+                break
+            case .configActivated(let config):
+                members[id]!.disk.membership = config.membership
             case .log(let event):
                 note("[\(id)] \(event.message)")
             }

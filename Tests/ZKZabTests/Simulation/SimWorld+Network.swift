@@ -52,7 +52,7 @@ extension SimWorld {
         if let gen { guard open.contains(link), generation[link, default: 0] == gen else { return } }
         trace(from, to, message)
         onDeliver?(from, to, message)
-        if case .newLeader(let zxid) = message { newLeaderSyncEnd[to] = (zxid.epoch, peer.lastLogged) }
+        if case .newLeader(let zxid, _) = message { newLeaderSyncEnd[to] = (zxid.epoch, peer.lastLogged) }
         peer.step(message, from: from)
         node.peer = peer
         nodes[to] = node
